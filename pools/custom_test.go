@@ -1,0 +1,226 @@
+package pools_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"poolbench/pools"
+)
+
+func newCustom(t *testing.T, cfg pools.Config, opts ...pools.CustomOption) *pools.Custom {
+	t.Helper()
+	p, err := pools.NewCustom(cfg, opts...)
+	if err != nil {
+		t.Fatalf("NewCustom(%+v) = %v", cfg, err)
+	}
+	return p
+}
+
+func TestCustomRejectsBadConfig(t *testing.T) {
+	for _, cfg := range []pools.Config{{Workers: 0}, {Workers: -3}, {Workers: 1, Queue: -1}} {
+		if p, err := pools.NewCustom(cfg); err == nil {
+			t.Errorf("NewCustom(%+v) = %v, nil; want an error", cfg, p)
+		}
+	}
+}
+
+func TestCustomSubmitAfterShutdown(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := newCustom(t, pools.Config{Workers: 2})
+	shutdown(t, p)
+	ran := false
+	for range 3 {
+		if err := p.Submit(func() { ran = true }); !errors.Is(err, pools.ErrClosed) {
+			t.Fatalf("Submit() after Shutdown = %v; want ErrClosed", err)
+		}
+	}
+	if ran {
+		t.Error("a task submitted after Shutdown ran")
+	}
+}
+
+func TestCustomShutdownTwice(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := newCustom(t, pools.Config{Workers: 2})
+	shutdown(t, p)
+	shutdown(t, p)
+}
+
+// TestCustomSubmitRacesShutdown checks that every Submit that returned nil ran, whatever
+// the interleaving with Shutdown, and that the others got ErrClosed.
+func TestCustomSubmitRacesShutdown(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for round := range 50 {
+		p := newCustom(t, pools.Config{Workers: 2, Queue: 4})
+		var accepted, ran atomic.Int64
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for {
+					err := p.Submit(func() { ran.Add(1) })
+					if errors.Is(err, pools.ErrClosed) {
+						return
+					}
+					if err != nil {
+						t.Errorf("Submit() = %v; want nil or ErrClosed", err)
+						return
+					}
+					accepted.Add(1)
+				}
+			})
+		}
+		time.Sleep(time.Duration(round%5) * 100 * time.Microsecond)
+		shutdown(t, p)
+		wg.Wait()
+		if a, r := accepted.Load(), ran.Load(); a != r {
+			t.Fatalf("round %d: %d tasks accepted, %d ran", round, a, r)
+		}
+	}
+}
+
+func TestCustomShutdownHonoursDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newCustom(t, pools.Config{Workers: 2})
+		release := make(chan struct{})
+		var finished atomic.Int32
+		for range 4 {
+			if err := p.Submit(func() { <-release; finished.Add(1) }); err != nil {
+				t.Fatalf("Submit() = %v", err)
+			}
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		if err := p.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Shutdown() with stuck workers = %v; want DeadlineExceeded", err)
+		}
+		if d := time.Since(start); d != 100*time.Millisecond {
+			t.Errorf("Shutdown returned after %v; want 100ms", d)
+		}
+		close(release)
+		if err := p.Shutdown(t.Context()); err != nil {
+			t.Fatalf("second Shutdown() = %v; want nil", err)
+		}
+		if got := finished.Load(); got != 4 {
+			t.Errorf("%d of 4 queued tasks finished after the drain; want 4", got)
+		}
+	})
+}
+
+func TestCustomFullQueueBlocksSubmit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newCustom(t, pools.Config{Workers: 1, Queue: 1})
+		release := make(chan struct{})
+		started := make(chan struct{})
+		if err := p.Submit(func() { close(started); <-release }); err != nil {
+			t.Fatal(err)
+		}
+		<-started // the worker holds the first task; the queue is empty
+		if err := p.Submit(func() {}); err != nil {
+			t.Fatal(err)
+		}
+		returned := make(chan error, 1)
+		go func() { returned <- p.Submit(func() {}) }()
+		synctest.Wait()
+		select {
+		case err := <-returned:
+			t.Fatalf("Submit() on a full queue returned %v; want it to block", err)
+		default:
+		}
+		close(release)
+		if err := <-returned; err != nil {
+			t.Fatalf("blocked Submit() = %v after room was made; want nil", err)
+		}
+		shutdown(t, p)
+	})
+}
+
+func TestCustomBlockedSubmitGetsErrClosed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newCustom(t, pools.Config{Workers: 1, Queue: 1})
+		release := make(chan struct{})
+		started := make(chan struct{})
+		p.Submit(func() { close(started); <-release })
+		<-started
+		p.Submit(func() {})
+		returned := make(chan error, 1)
+		go func() { returned <- p.Submit(func() {}) }()
+		synctest.Wait()
+		shut := make(chan error, 1)
+		go func() { shut <- p.Shutdown(t.Context()) }()
+		if err := <-returned; !errors.Is(err, pools.ErrClosed) {
+			t.Fatalf("Submit() blocked when Shutdown started = %v; want ErrClosed", err)
+		}
+		close(release)
+		if err := <-shut; err != nil {
+			t.Fatalf("Shutdown() = %v", err)
+		}
+	})
+}
+
+func TestCustomRecoversPanics(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	type report struct {
+		worker int
+		v      any
+		stack  string
+	}
+	var mu sync.Mutex
+	var reports []report
+	p := newCustom(t, pools.Config{Workers: 1}, pools.WithPanicHandler(func(worker int, v any, stack []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		reports = append(reports, report{worker, v, string(stack)})
+	}))
+	var after atomic.Int32
+	p.Submit(func() { panic("boom") })
+	for range 10 {
+		p.Submit(func() { after.Add(1) })
+	}
+	shutdown(t, p)
+	if got := after.Load(); got != 10 {
+		t.Errorf("%d of 10 tasks ran after the panic; want 10", got)
+	}
+	if len(reports) != 1 || reports[0].worker != 0 || reports[0].v != "boom" || !strings.Contains(reports[0].stack, "custom_test.go") {
+		t.Errorf("panic reports = %+v; want one from worker 0 with value boom and the task's stack", reports)
+	}
+}
+
+func TestCustomLogs(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := newCustom(t, pools.Config{Workers: 1}, pools.WithLogger(log))
+	p.Submit(func() {})
+	p.Submit(func() { panic("boom") })
+	shutdown(t, p)
+	for _, want := range []string{
+		`msg="worker 0 got a job; executing"`,
+		`msg="task panicked" worker=0 panic=boom`,
+		`msg="shutting down worker 0"`,
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, buf.String())
+		}
+	}
+}
+
+func TestCustomQuietAboveDebug(t *testing.T) {
+	var buf bytes.Buffer
+	p := newCustom(t, pools.Config{Workers: 1}, pools.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	p.Submit(func() {})
+	shutdown(t, p)
+	if buf.Len() != 0 {
+		t.Errorf("logged at info level:\n%s", buf.String())
+	}
+}
