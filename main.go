@@ -4,6 +4,7 @@
 // Usage:
 //
 //	poolbench pools      list the executors, their libraries, versions and native calls
+//	poolbench compare    run the studies and write results/results.json
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -39,6 +40,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
+		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
 	}
 }
 

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"poolbench/compare"
+	"poolbench/pools"
+)
+
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	poolList := fs.String("pools", strings.Join(pools.Names(), ","), "comma-separated executors to study")
+	studyList := fs.String("studies", strings.Join(compare.Studies(), ","), "comma-separated studies to run")
+	quick := fs.Bool("quick", false, "a first look: fewer samples and shorter loads")
+	samples := fs.Int("samples", 0, "samples per cell (0: each study's default)")
+	out := fs.String("out", "results", "folder for results.json")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: poolbench compare [flags]\n\nRuns the studies on every executor and writes DIR/results.json.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	names, err := splitList("pools", *poolList, pools.Names())
+	if err != nil {
+		return err
+	}
+	studies, err := splitList("studies", *studyList, compare.Studies())
+	if err != nil {
+		return err
+	}
+	if *samples < 0 {
+		return usagef("-samples = %d; want >= 0", *samples)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("compare: finding poolbench's own binary: %w", err)
+	}
+	res := compare.Results{Schema: compare.Schema, Env: compare.NewEnv(append([]string{"compare"}, args...))}
+	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Exe: exe, Progress: compare.NewProgress(stderr)}
+	runErr := compare.Run(ctx, studies, opts, &res)
+	if err := writeResults(*out, &res); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "results.json"))
+	return runErr
+}
+
+// splitList parses a comma-separated flag value, each item one of known.
+func splitList(flagName, value string, known []string) ([]string, error) {
+	var items []string
+	for item := range strings.SplitSeq(value, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !slices.Contains(known, item) {
+			return nil, usagef("-%s: unknown %q (known: %s)", flagName, item, strings.Join(known, ", "))
+		}
+		items = append(items, item)
+	}
+	if len(items) == 0 {
+		return nil, usagef("-%s: empty list", flagName)
+	}
+	return items, nil
+}
+
+// writeResults writes res as DIR/results.json.
+func writeResults(dir string, res *compare.Results) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return fmt.Errorf("compare: encoding results: %w", err)
+	}
+	return os.WriteFile(filepath.Join(dir, "results.json"), append(b, '\n'), 0o644)
+}

@@ -1,0 +1,54 @@
+package compare
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Studies returns the name of every study, in report order.
+func Studies() []string { return []string{"ergonomics", "throughput", "http", "shutdown"} }
+
+// Options are what every study shares.
+type Options struct {
+	Pools    []string  // executors to study, from pools.Names()
+	Quick    bool      // a first look: fewer samples, shorter loads
+	Samples  int       // samples per cell; 0 means the study's default
+	Exe      string    // the poolbench binary, for studies that run it as a child process
+	Progress *Progress // nil reports nothing
+}
+
+// Run runs the named studies in order into res. When ctx ends early, it keeps what was
+// measured, marks res partial and returns ctx's error.
+func Run(ctx context.Context, studies []string, opts Options, res *Results) error {
+	start := time.Now()
+	defer func() { res.Env.Duration = time.Since(start).Round(time.Millisecond) }()
+	for _, s := range studies {
+		if !slices.Contains(Studies(), s) {
+			return fmt.Errorf("compare: unknown study %q (known: %s)", s, strings.Join(Studies(), ", "))
+		}
+	}
+	for _, s := range Studies() {
+		if !slices.Contains(studies, s) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			res.Partial = true
+			return err
+		}
+		var err error
+		switch s {
+		default:
+			err = fmt.Errorf("compare: study %q is not built yet", s)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				res.Partial = true
+			}
+			return fmt.Errorf("compare: %s: %w", s, err)
+		}
+	}
+	return nil
+}
