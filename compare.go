@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -21,7 +20,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	studyList := fs.String("studies", strings.Join(compare.Studies(), ","), "comma-separated studies to run")
 	quick := fs.Bool("quick", false, "a first look: fewer samples and shorter loads")
 	samples := fs.Int("samples", 0, "samples per cell (0: each study's default)")
-	out := fs.String("out", "results", "folder for results.json")
+	out := fs.String("out", "results", "folder for results.json and the report")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: poolbench compare [flags]\n\nRuns the studies on every executor and writes DIR/results.json.")
 		fs.PrintDefaults()
@@ -47,10 +46,13 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	res := compare.Results{Schema: compare.Schema, Env: compare.NewEnv(append([]string{"compare"}, args...))}
 	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Exe: exe, Progress: compare.NewProgress(stderr)}
 	runErr := compare.Run(ctx, studies, opts, &res)
-	if err := writeResults(*out, &res); err != nil {
+	if err := compare.WriteResults(*out, &res); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, "results.json"))
+	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, compare.ResultsFile))
+	if err := renderReport(&res, *out, stdout); err != nil {
+		return err
+	}
 	return runErr
 }
 
@@ -71,16 +73,4 @@ func splitList(flagName, value string, known []string) ([]string, error) {
 		return nil, usagef("-%s: empty list", flagName)
 	}
 	return items, nil
-}
-
-// writeResults writes res as DIR/results.json.
-func writeResults(dir string, res *compare.Results) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("compare: %w", err)
-	}
-	b, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return fmt.Errorf("compare: encoding results: %w", err)
-	}
-	return os.WriteFile(filepath.Join(dir, "results.json"), append(b, '\n'), 0o644)
 }

@@ -4,7 +4,8 @@
 // Usage:
 //
 //	poolbench pools      list the executors, their libraries, versions and native calls
-//	poolbench compare    run the studies and write results/results.json
+//	poolbench compare    run the studies and write results/results.json and the report
+//	poolbench report     render a saved results.json as REPORT.md, report.html and charts
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -40,7 +41,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
-		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
+		{name: "compare", summary: "run the studies and write results.json and the report", run: runCompare},
+		{name: "report", summary: "render a saved results.json as REPORT.md, report.html and charts", run: runReport},
 	}
 }
 
@@ -101,16 +103,21 @@ func usage(w io.Writer) {
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
+		return flagError(err)
 	}
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
 	}
 	return nil
+}
+
+// flagError turns a flag.FlagSet.Parse error into a usageError, keeping flag.ErrHelp.
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError{err}
 }
 
 func runPools(_ context.Context, args []string, stdout, stderr io.Writer) error {

@@ -1,0 +1,214 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var screenshot = flag.String("screenshot", "", "write the browser test's screenshot of report.html to this file")
+
+// TestBrowser opens report.html in headless Chromium through ChromeDriver, with every
+// network request routed to a proxy that counts them, and checks that the page drew each
+// chart and fetched nothing. CI installs chromium and chromium-driver; elsewhere the test
+// is skipped when they are missing.
+func TestBrowser(t *testing.T) {
+	chromium, driver := lookBrowser(t)
+	dir := t.TempDir()
+	res := loadFixture(t)
+	if err := Render(res, dir); err != nil {
+		t.Fatal(err)
+	}
+	d, err := build(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCharts := len(charts(d))
+	if wantCharts == 0 {
+		t.Fatal("the fixture draws no chart; the test would prove nothing")
+	}
+
+	var requests atomic.Int32
+	proxy := startServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		t.Logf("the page requested %s %s", r.Method, r.URL)
+		http.Error(w, "no network in this test", http.StatusForbidden)
+	}))
+
+	wd := startDriver(t, driver)
+	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
+		"browserName": "chrome",
+		"goog:chromeOptions": map[string]any{
+			"binary": chromium,
+			"args": []string{
+				"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+				"--user-data-dir=" + t.TempDir(), "--window-size=1280,2400",
+				"--proxy-server=http://" + proxy, "--proxy-bypass-list=<-loopback>",
+			},
+		},
+	}}}
+	var session struct {
+		SessionID string `json:"sessionId"`
+	}
+	wd.call(t, "POST", "/session", caps, &session)
+	sess := "/session/" + session.SessionID
+	t.Cleanup(func() { wd.call(t, "DELETE", sess, nil, nil) })
+
+	wd.call(t, "POST", sess+"/url", map[string]any{"url": "file://" + filepath.Join(dir, HTMLFile)}, nil)
+	var page struct {
+		Title     string    `json:"title"`
+		Charts    []float64 `json:"charts"` // drawn area of each chart's SVG, in CSS pixels
+		Resources int       `json:"resources"`
+	}
+	wd.call(t, "POST", sess+"/execute/sync", map[string]any{"args": []any{}, "script": `
+		const charts = [...document.querySelectorAll("figure.chart svg")].map(s => {
+			const b = s.getBBox(); return b.width * b.height; });
+		return {title: document.title, charts: charts,
+			resources: performance.getEntriesByType("resource").length};`}, &page)
+	var png string
+	wd.call(t, "GET", sess+"/screenshot", nil, &png)
+	if *screenshot != "" {
+		b, err := base64.StdEncoding.DecodeString(png)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*screenshot, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if page.Title != d.Title {
+		t.Errorf("page title = %q; want %q", page.Title, d.Title)
+	}
+	if len(page.Charts) != wantCharts {
+		t.Errorf("page has %d charts; want %d", len(page.Charts), wantCharts)
+	}
+	for i, area := range page.Charts {
+		if area <= 0 {
+			t.Errorf("chart %d drew nothing", i)
+		}
+	}
+	if page.Resources != 0 {
+		t.Errorf("the page loaded %d resources; want none (everything inline)", page.Resources)
+	}
+	if n := requests.Load(); n != 0 {
+		t.Errorf("the browser made %d network requests; want none", n)
+	}
+	if len(png) < 1000 {
+		t.Errorf("screenshot is %d bytes of base64; want a real image", len(png))
+	}
+}
+
+func lookBrowser(t *testing.T) (chromium, driver string) {
+	chromium, err1 := exec.LookPath("chromium")
+	driver, err2 := exec.LookPath("chromedriver")
+	if err1 != nil || err2 != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI must install chromium and chromium-driver: %v, %v", err1, err2)
+		}
+		t.Skip("chromium or chromedriver not installed")
+	}
+	return chromium, driver
+}
+
+// startServer serves h on 127.0.0.1 until the test ends and returns its address.
+func startServer(t *testing.T, h http.Handler) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+// webDriver speaks the W3C WebDriver protocol to a ChromeDriver on base.
+type webDriver struct{ base string }
+
+func startDriver(t *testing.T, path string) webDriver {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, path, fmt.Sprintf("--port=%d", port))
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("chromedriver:\n%s", log.String())
+		}
+	})
+	wd := webDriver{base: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		resp, err := http.Get(wd.base + "/status")
+		if err == nil {
+			resp.Body.Close()
+			return wd
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("chromedriver did not answer: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// call sends a WebDriver command and decodes the reply's value into out.
+func (wd webDriver) call(t *testing.T, method, path string, in, out any) {
+	t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, wd.base+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	client := &http.Client{Timeout: 60 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("webdriver %s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	var reply struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil {
+		t.Fatalf("webdriver %s %s: %v", method, path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("webdriver %s %s: %s: %s", method, path, resp.Status, reply.Value)
+	}
+	if out != nil {
+		if err := json.Unmarshal(reply.Value, out); err != nil {
+			t.Fatalf("webdriver %s %s: decoding %s: %v", method, path, reply.Value, err)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// writeMarkdown renders d as GitHub-flavoured Markdown; charts are linked from charts/.
+func writeMarkdown(w io.Writer, d document) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", d.Title)
+	b.WriteString("Contents: ")
+	for i, s := range d.Sections {
+		if i > 0 {
+			b.WriteString(" · ")
+		}
+		fmt.Fprintf(&b, "[%s](#%s)", s.Title, s.ID)
+	}
+	b.WriteString("\n\n")
+	for _, s := range d.Sections {
+		fmt.Fprintf(&b, "<a id=\"%s\"></a>\n\n## %s\n\n", s.ID, s.Title)
+		for _, bl := range s.Blocks {
+			mdBlock(&b, bl)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdBlock(b *strings.Builder, bl block) {
+	switch v := bl.(type) {
+	case para:
+		fmt.Fprintf(b, "%s\n\n", v)
+	case list:
+		for _, item := range v {
+			fmt.Fprintf(b, "- %s\n", item)
+		}
+		b.WriteString("\n")
+	case table:
+		if v.Caption != "" {
+			fmt.Fprintf(b, "**%s**\n\n", v.Caption)
+		}
+		mdRow(b, v.Header)
+		seps := make([]string, len(v.Header))
+		for i := range seps {
+			seps[i] = "---"
+		}
+		mdRow(b, seps)
+		for _, r := range v.Rows {
+			mdRow(b, r)
+		}
+		b.WriteString("\n")
+		for _, n := range v.Notes {
+			fmt.Fprintf(b, "<sub>%s</sub><br>\n", n)
+		}
+		if len(v.Notes) > 0 {
+			b.WriteString("\n")
+		}
+	case chart:
+		fmt.Fprintf(b, "![%s](charts/%s)\n\n", v.Title, v.File)
+	case code:
+		if v.Title != "" {
+			fmt.Fprintf(b, "**%s**\n\n", v.Title)
+		}
+		fmt.Fprintf(b, "```%s\n%s\n```\n\n", v.Lang, strings.TrimRight(v.Text, "\n"))
+	case group:
+		if v.Title != "" {
+			fmt.Fprintf(b, "### %s\n\n", v.Title)
+		}
+		for _, c := range v.Codes {
+			mdBlock(b, c)
+		}
+	default:
+		panic(fmt.Sprintf("report: unknown block %T", bl))
+	}
+}
+
+func mdRow(b *strings.Builder, cells []string) {
+	b.WriteString("|")
+	for _, c := range cells {
+		fmt.Fprintf(b, " %s |", strings.ReplaceAll(c, "|", `\|`))
+	}
+	b.WriteString("\n")
+}

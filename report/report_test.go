@@ -1,0 +1,99 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"poolbench/compare"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the fixture")
+
+// fixture is a results file from a real quick run, kept as the golden tests' input.
+const fixture = "testdata/results.json"
+
+func loadFixture(t *testing.T) *compare.Results {
+	t.Helper()
+	res, err := compare.ReadResults(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestGolden renders the fixture and compares every file with testdata/golden; run
+// `go test ./report -run Golden -update` to accept a change.
+func TestGolden(t *testing.T) {
+	dir := t.TempDir()
+	if err := Render(loadFixture(t), dir); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "golden")
+	if *update {
+		if err := os.RemoveAll(golden); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.CopyFS(golden, os.DirFS(dir)); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got := readTree(t, dir)
+	want := readTree(t, golden)
+	for name, w := range want {
+		if g, ok := got[name]; !ok {
+			t.Errorf("%s: not rendered", name)
+		} else if !bytes.Equal(g, w) {
+			t.Errorf("%s differs from the golden file; run with -update if the change is meant", name)
+		}
+	}
+	for name := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("%s: rendered but has no golden file", name)
+		}
+	}
+}
+
+// TestDeterministic renders the fixture twice and wants the same bytes.
+func TestDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	res := loadFixture(t)
+	if err := Render(res, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := Render(res, b); err != nil {
+		t.Fatal(err)
+	}
+	ta, tb := readTree(t, a), readTree(t, b)
+	if len(ta) != len(tb) {
+		t.Fatalf("renders wrote %d and %d files", len(ta), len(tb))
+	}
+	for name, x := range ta {
+		if !bytes.Equal(x, tb[name]) {
+			t.Errorf("%s differs between two renders of the same results", name)
+		}
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		files[rel], err = os.ReadFile(path)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
