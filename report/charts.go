@@ -54,7 +54,10 @@ type bar struct {
 }
 
 // errBars draws the intervals of a bar chart.
-type errBars struct{ plotter.XYs; plotter.YErrors }
+type errBars struct {
+	plotter.XYs
+	plotter.YErrors
+}
 
 // barChart draws one bar per entry, with its interval as an error bar.
 func barChart(file, title, yLabel string, bars []bar) (chart, error) {
