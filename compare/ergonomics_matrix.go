@@ -317,7 +317,10 @@ func (s *librarySource) packageSymbols(ctx context.Context, module, imp, pkg str
 // declared parses the non-test Go files of fsys that belong to package pkg and lists what
 // they declare, as packageSymbols describes. It returns nil when there are none.
 func declared(fsys fs.FS, imp, pkg string) (map[string]bool, error) {
-	names, _ := fs.Glob(fsys, "*.go") // a missing directory has no files: no package
+	names, err := fs.Glob(fsys, "*.go") // a missing directory has no files: no package
+	if err != nil {
+		return nil, err
+	}
 	fset := token.NewFileSet()
 	var files []*ast.File
 	for _, name := range names {

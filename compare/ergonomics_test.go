@@ -141,7 +141,7 @@ func TestReadExamplesAll(t *testing.T) {
 		if e.Size.Lines == 0 || e.Size.Tokens <= e.Size.Lines || !strings.Contains(e.Source, "// Output:") {
 			t.Errorf("%s = size %+v, source %d bytes; want a measured function with its output", e.Name, e.Size, len(e.Source))
 		}
-		if e.Library != "custom" && e.Library != "workerpool" && len(e.Identifiers) == 0 {
+		if len(e.Identifiers) == 0 {
 			t.Errorf("%s uses no identifier of its library", e.Name)
 		}
 	}
@@ -206,8 +206,11 @@ func TestReadGlueFixture(t *testing.T) {
 		Helpers:     []string{"waitFor", "waitDone"},
 		HelperSize:  Size{Lines: 5, Tokens: 41},
 	}
-	got, _ := json.Marshal(glue)
-	if w, _ := json.Marshal([]Glue{want}); string(got) != string(w) {
+	got, err := json.Marshal(glue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err := json.Marshal([]Glue{want}); err != nil || string(got) != string(w) {
 		t.Errorf("readGlue() = %s\nwant %s", got, w)
 	}
 	if _, err := readGlue(fsys, []string{"pond"}); err == nil || !strings.Contains(err.Error(), `no constructor for "pond"`) {
