@@ -2,7 +2,9 @@ package compare
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strings"
 
 	"poolbench/examples"
 	"poolbench/pools"
@@ -109,6 +111,11 @@ func measureErgonomics(ctx context.Context, opts Options, cells []Cell) (*Ergono
 		return nil, err
 	}
 	opts.Progress.Add(1)
+	for _, c := range cells {
+		if !slices.Contains(libraries(nil), c.Library) {
+			return nil, fmt.Errorf("matrix: unknown library %q (known: %s)", c.Library, strings.Join(libraries(nil), ", "))
+		}
+	}
 	erg := &Ergonomics{Jobs: Jobs(), Examples: exs, Glue: glue, Features: Features()}
 	src := newLibrarySource()
 	for _, lib := range libs {
