@@ -15,10 +15,6 @@ func summarySection(res *compare.Results) (section, error) {
 	return section{ID: "summary", Title: "Summary", Blocks: []block{para("No study with data.")}}, nil
 }
 
-func ergonomicsSection(res *compare.Results) (section, error) {
-	return section{ID: "ergonomics", Title: "API ergonomics", Blocks: notRun("ergonomics")}, nil
-}
-
 func throughputSection(res *compare.Results) (section, error) {
 	return section{ID: "throughput", Title: "Throughput", Blocks: notRun("throughput")}, nil
 }
