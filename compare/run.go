@@ -40,6 +40,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		}
 		var err error
 		switch s {
+		case "shutdown":
+			res.Shutdown, err = RunShutdown(ctx, opts)
 		default:
 			err = fmt.Errorf("compare: study %q is not built yet", s)
 		}
