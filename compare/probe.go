@@ -355,33 +355,36 @@ func probePanic(newExec NewExecutor) (Observation, error) {
 // probeRace: 8 submitters running while Shutdown starts. No Submit may panic and every task
 // for which Submit returned nil must run.
 func probeRace(newExec NewExecutor) (Observation, error) {
-	const submitters, each = 8, 2000
+	// Submitters go on until Shutdown has returned and a little after, so that Shutdown
+	// always starts while they run; each is capped for executors that never refuse.
+	const submitters, maxEach = 8, 4000
 	ex, err := newExec(pools.Config{Workers: 2, Queue: 16})
 	if err != nil {
 		return Observation{}, err
 	}
-	var accepted, ran, rejected atomic.Int64
+	var accepted, ran, refused atomic.Int64
+	var stop atomic.Bool
 	var mu sync.Mutex
 	var panics []string
 	var firstErr error
 	var wg sync.WaitGroup
 	for range submitters {
 		wg.Go(func() {
-			for range each {
+			for i := 0; i < maxEach && !stop.Load(); i++ {
 				panicked, err := try(func() error { return ex.Submit(func() { ran.Add(1) }) })
+				if panicked == nil && err == nil {
+					accepted.Add(1)
+					continue
+				}
+				refused.Add(1)
 				mu.Lock()
+				defer mu.Unlock()
 				if panicked != nil {
 					panics = append(panics, fmt.Sprint(panicked))
-				}
-				if err != nil && firstErr == nil {
+				} else if firstErr == nil {
 					firstErr = err
 				}
-				mu.Unlock()
-				if panicked != nil || err != nil {
-					rejected.Add(1)
-					return
-				}
-				accepted.Add(1)
+				return
 			}
 		})
 	}
@@ -393,6 +396,8 @@ func probeRace(newExec NewExecutor) (Observation, error) {
 	if p.panicked != nil {
 		return Observation{Outcome: "panic", Detail: fmt.Sprintf("Shutdown: panic: %v", p.panicked)}, nil
 	}
+	time.Sleep(time.Millisecond)
+	stop.Store(true)
 	subs := goCall(func() error { wg.Wait(); return nil })
 	if !subs.wait(3 * time.Second) {
 		return Observation{Outcome: "hang", Detail: "a submitter was still blocked in Submit 3s after Shutdown returned"}, nil
@@ -402,8 +407,8 @@ func probeRace(newExec NewExecutor) (Observation, error) {
 	mu.Lock()
 	defer mu.Unlock()
 	obs := Observation{Outcome: "ok", N: int(accepted.Load() - ran.Load()),
-		Detail: fmt.Sprintf("accepted %d, ran %d, %d submitters stopped by Submit: %s; Shutdown: %s",
-			accepted.Load(), ran.Load(), rejected.Load(), errText(firstErr), errText(p.err))}
+		Detail: fmt.Sprintf("accepted %d, ran %d; %d/%d submitters refused (first error: %s); Shutdown: %s",
+			accepted.Load(), ran.Load(), refused.Load(), submitters, errText(firstErr), errText(p.err))}
 	switch {
 	case len(panics) > 0:
 		obs.Outcome, obs.Detail = "panic", fmt.Sprintf("%d submitters panicked: %s; %s", len(panics), panics[0], obs.Detail)
@@ -639,12 +644,12 @@ func probeDefs() []probeDef {
 		{id: "deadline", body: probeDeadline, words: []string{"hang", "nil-early", "late", "ok"}, rounds: 5, quick: 3,
 			majority: true, budget: 5 * time.Second, timeout: 15 * time.Second},
 		{id: "after-shutdown", body: probeAfterShutdown, words: []string{"hang", "panic", "lost", "ran", "error"},
-			rounds: 200, quick: 100, budget: 10 * time.Second, timeout: 20 * time.Second},
+			rounds: 1000, quick: 100, budget: 10 * time.Second, timeout: 20 * time.Second},
 		{id: "twice", body: probeTwice, words: []string{"hang", "panic", "error", "ok"}, rounds: 10, quick: 3,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
 		{id: "panic", body: probePanic, words: []string{"crash", "survives"}, rounds: 1, quick: 1,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "race", body: probeRace, words: []string{"panic", "lost", "ok"}, rounds: 40, quick: 20,
+		{id: "race", body: probeRace, words: []string{"panic", "lost", "ok"}, rounds: 100, quick: 20,
 			budget: 10 * time.Second, timeout: 25 * time.Second},
 		{id: "leak", body: probeLeak, words: []string{"leak", "ok"}, rounds: 1, quick: 1,
 			budget: 5 * time.Second, timeout: 15 * time.Second},

@@ -205,19 +205,20 @@ func classify(def probeDef, rounds int, c childRun) Verdict {
 			worst[o.Outcome] = o
 		}
 	}
-	word := ""
-	for _, w := range def.words { // worst first, so ties go to the worse word
-		if counts[w] > 0 && (word == "" || def.majority && counts[w] > counts[word]) {
-			word = w
+	// An outcome outside the probe's words (a hang where the design lists none, a Submit
+	// that panicked where only errors were foreseen) ranks worst: say so, never hide it.
+	var order []string
+	for out := range counts {
+		if !slices.Contains(def.words, out) {
+			order = append(order, out)
 		}
 	}
-	order := slices.Clone(def.words)
-	for out := range counts { // an outcome outside the probe's words: say so, never hide it
-		if !slices.Contains(order, out) {
-			order = append(order, out)
-			if word == "" {
-				word = out
-			}
+	slices.Sort(order)
+	order = append(order, def.words...)
+	word := ""
+	for _, w := range order { // worst first, so ties go to the worse word
+		if counts[w] > 0 && (word == "" || def.majority && counts[w] > counts[word]) {
+			word = w
 		}
 	}
 	verdict := word

@@ -111,6 +111,7 @@ func TestProbeVerdicts(t *testing.T) {
 		{"bad,after=panic,blocked=panic", "race", "panic", "misbehaving: submit after shutdown", 0, 0, false},
 		{"bad,crashon=3", "race", "panic", "the process died (exit status 2) after 2/20 rounds; stderr: panic: misbehaving: crash in shutdown", 0, 0, true},
 		{"bad,drop", "race", "lost:", "accepted", 0, 3, false},
+		{"bad,blocked=hang", "race", "hang", "still blocked in Submit", 0, 0, true},
 		{"bad", "leak", "ok", "after Shutdown", 0, 0, true},
 		{"bad,leak", "leak", "leak:4", "misbehave_test.go", 0, 0, true},
 		{"bad", "saturation", "blocks", "returned nil once the workers were freed", 0, 0, false},
@@ -246,6 +247,7 @@ func TestClassify(t *testing.T) {
 		{"majority tie goes worse", "deadline", childRun{obs: obs("late", "ok")}, "late:100ms", ""},
 		{"stopped early", "after-shutdown", childRun{obs: obs("ran", "hang")}, "hang", "(stopped after 2/100 rounds)"},
 		{"unknown outcome kept", "blocked-submit", childRun{obs: obs("error:panic")}, "error:panic", "error:panic 1/1"},
+		{"unknown outcome ranks worst", "race", childRun{obs: obs("ok", "hang", "ok")}, "hang", "hang 1/3: hang detail | ok 2/3"},
 		{"silent exit", "drain", childRun{}, "crash", "without reporting"},
 		{"fatal error", "twice", childRun{exit: "exit status 2", stderr: "boo\nfatal error: all goroutines are asleep - deadlock!\n"}, "panic", "fatal error: all goroutines are asleep"},
 	} {
