@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -107,5 +108,36 @@ func TestProbeChildHidden(t *testing.T) {
 	}
 	if out := stderr.String(); strings.Contains(out, "probe-child") || !strings.Contains(out, "probe ") {
 		t.Errorf("usage = %q; want probe listed and probe-child hidden", out)
+	}
+}
+
+// TestCompareShutdown runs `poolbench compare --studies=shutdown` on one executor and reads
+// the verdicts back from results.json.
+func TestCompareShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs ten child processes")
+	}
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := []string{"compare", "--studies=shutdown", "--pools=custom", "--quick", "--out", dir}
+	if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("compare: %v\n%s", err, stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res compare.Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Shutdown == nil || len(res.Shutdown.Verdicts) != len(compare.Probes()) {
+		t.Fatalf("results.json shutdown = %+v; want %d verdicts", res.Shutdown, len(compare.Probes()))
+	}
+	if v := res.Shutdown.Verdicts[0]; v.Pool != "custom" || v.Probe != "drain" || v.Verdict != "ok" {
+		t.Errorf("first verdict = %+v; want custom drain ok", v)
+	}
+	if !strings.Contains(stderr.String(), "shutdown: 10/10") {
+		t.Errorf("progress = %q; want it to reach shutdown: 10/10", stderr.String())
 	}
 }
