@@ -503,8 +503,15 @@ func probeSaturation(newExec NewExecutor) (Observation, error) {
 		release()
 		return Observation{Outcome: "rejects", Detail: fmt.Sprintf("Submit returned %q after %v", p.err, p.elapsed) + cleanup(ex)}, nil
 	}
-	release()
 	detail := fmt.Sprintf("Submit returned nil after %v", p.elapsed)
+	select {
+	case <-ran: // no waiting line: the task got a goroutine of its own
+		release()
+		return Observation{Outcome: "queues", Elapsed: p.elapsed,
+			Detail: detail + "; the task ran at once beside the busy workers" + cleanup(ex)}, nil
+	case <-time.After(20 * time.Millisecond):
+	}
+	release()
 	select {
 	case <-ran:
 		detail += "; the task ran once the workers were freed"

@@ -117,6 +117,7 @@ func TestProbeVerdicts(t *testing.T) {
 		{"bad", "saturation", "blocks", "returned nil once the workers were freed", 0, 0, false},
 		{"custom", "saturation", "queues", "the task ran once the workers were freed", 0, 0, false},
 		{"bad,reject", "saturation", "rejects", "misbehaving: busy", 0, 0, false},
+		{"bad,unbounded", "saturation", "queues", "ran at once beside the busy workers", 0, 0, false},
 		{"bad,unbounded", "nested", "ok", "the inner task ran", 0, 0, false},
 		{"bad", "nested", "deadlock", "had not returned after 2s", 0, 0, true},
 		{"bad", "blocked-submit", "error", "misbehaving: shut down", 0, 0, false},
