@@ -345,6 +345,9 @@ func probePanic(newExec NewExecutor) (Observation, error) {
 	} else {
 		note("Shutdown", p.err, p.panicked)
 	}
+	// A library may report the panic on its own goroutine after Shutdown has returned (ants
+	// counts the worker done before it logs); give such a report time to land.
+	time.Sleep(100 * time.Millisecond)
 	detail := fmt.Sprintf("%d/%d later tasks ran", ran.Load(), after)
 	if len(errs) > 0 {
 		detail += "; " + strings.Join(errs, "; ")
