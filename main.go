@@ -5,6 +5,7 @@
 //
 //	poolbench pools      list the executors, their libraries, versions and native calls
 //	poolbench compare    run the studies and write results/results.json
+//	poolbench probe      run shutdown-robustness probes on one executor, each in a child process
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -41,6 +42,8 @@ func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
 		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
+		{name: "probe", summary: "run shutdown-robustness probes on one executor", run: runProbe},
+		{name: "probe-child", hidden: true, run: runProbeChild},
 	}
 }
 
