@@ -6,6 +6,7 @@
 //	poolbench pools      list the executors, their libraries, versions and native calls
 //	poolbench compare    run the studies and write results/results.json and the report
 //	poolbench report     render a saved results.json as REPORT.md, report.html and charts
+//	poolbench probe      run shutdown-robustness probes on one executor, each in a child process
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -43,6 +44,8 @@ func commands() []command {
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
 		{name: "compare", summary: "run the studies and write results.json and the report", run: runCompare},
 		{name: "report", summary: "render a saved results.json as REPORT.md, report.html and charts", run: runReport},
+		{name: "probe", summary: "run shutdown-robustness probes on one executor", run: runProbe},
+		{name: "probe-child", hidden: true, run: runProbeChild},
 	}
 }
 

@@ -22,6 +22,7 @@ type Results struct {
 	Partial bool `json:"partial"` // the run was stopped before every study finished
 	// One field per study, nil when the study did not run.
 	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
+	Shutdown   *Shutdown   `json:"shutdown,omitempty"`
 }
 
 // Env describes the machine and the run that produced a Results.

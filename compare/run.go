@@ -42,6 +42,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		switch s {
 		case "ergonomics":
 			res.Ergonomics, err = studyErgonomics(ctx, opts)
+		case "shutdown":
+			res.Shutdown, err = RunShutdown(ctx, opts)
 		default:
 			err = fmt.Errorf("compare: study %q is not built yet", s)
 		}
