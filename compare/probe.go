@@ -637,6 +637,7 @@ func probeBlockedSubmit(newExec NewExecutor) (Observation, error) {
 // bound it.
 type probeDef struct {
 	id     string
+	what   string // what happens, for a reader
 	body   probeBody
 	words  []string // the verdict words, worst first
 	rounds int      // rounds in a full study; at least 1
@@ -651,27 +652,43 @@ type probeDef struct {
 // probeDefs lists the probes in DESIGN.md's order.
 func probeDefs() []probeDef {
 	return []probeDef{
-		{id: "drain", body: probeDrain, words: []string{"lost", "ok"}, rounds: 1, quick: 1,
+		{id: "drain", what: "2 workers, 200 queued 1 ms tasks, Shutdown with 10 s", body: probeDrain, words: []string{"lost", "ok"}, rounds: 1, quick: 1,
 			budget: 15 * time.Second, timeout: 20 * time.Second},
-		{id: "deadline", body: probeDeadline, words: []string{"hang", "nil-early", "late", "ok"}, rounds: 5, quick: 3,
+		{id: "deadline", what: "2 workers stuck, Shutdown with 100 ms", body: probeDeadline, words: []string{"hang", "nil-early", "late", "ok"}, rounds: 5, quick: 3,
 			majority: true, budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "after-shutdown", body: probeAfterShutdown, words: []string{"hang", "panic", "lost", "ran", "error"},
+		{id: "after-shutdown", what: "Submit after Shutdown returned", body: probeAfterShutdown, words: []string{"hang", "panic", "lost", "ran", "error"},
 			rounds: 1000, quick: 100, budget: 10 * time.Second, timeout: 20 * time.Second},
-		{id: "twice", body: probeTwice, words: []string{"hang", "panic", "error", "ok"}, rounds: 10, quick: 3,
+		{id: "twice", what: "a second Shutdown", body: probeTwice, words: []string{"hang", "panic", "error", "ok"}, rounds: 10, quick: 3,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "panic", body: probePanic, words: []string{"crash", "survives"}, rounds: 1, quick: 1,
+		{id: "panic", what: "a task panics, 10 more follow", body: probePanic, words: []string{"crash", "survives"}, rounds: 1, quick: 1,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "race", body: probeRace, words: []string{"panic", "lost", "ok"}, rounds: 100, quick: 20,
+		{id: "race", what: "8 submitters running while Shutdown starts", body: probeRace, words: []string{"panic", "lost", "ok"}, rounds: 100, quick: 20,
 			budget: 10 * time.Second, timeout: 25 * time.Second},
-		{id: "leak", body: probeLeak, words: []string{"leak", "ok"}, rounds: 1, quick: 1,
+		{id: "leak", what: "goroutines after Shutdown vs before New", body: probeLeak, words: []string{"leak", "ok"}, rounds: 1, quick: 1,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "saturation", body: probeSaturation, words: []string{"blocks", "queues", "rejects"}, rounds: 1, quick: 1,
+		{id: "saturation", what: "all workers busy, Submit", body: probeSaturation, words: []string{"blocks", "queues", "rejects"}, rounds: 1, quick: 1,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "nested", body: probeNested, words: []string{"deadlock", "ok"}, rounds: 1, quick: 1,
+		{id: "nested", what: "1 worker, a task submits another and waits for it", body: probeNested, words: []string{"deadlock", "ok"}, rounds: 1, quick: 1,
 			budget: 5 * time.Second, timeout: 15 * time.Second},
-		{id: "blocked-submit", body: probeBlockedSubmit, words: []string{"hang", "lost", "ran", "error", "n/a"},
+		{id: "blocked-submit", what: "a Submit blocked when Shutdown starts", body: probeBlockedSubmit, words: []string{"hang", "lost", "ran", "error", "n/a"},
 			rounds: 1, quick: 1, budget: 5 * time.Second, timeout: 15 * time.Second},
 	}
+}
+
+// A ProbeInfo describes a probe for a reader of the report.
+type ProbeInfo struct {
+	ID       string
+	What     string   // what happens
+	Verdicts []string // the verdict words it can give, worst first
+}
+
+// ProbeInfos describes every shutdown probe, in report order.
+func ProbeInfos() []ProbeInfo {
+	var infos []ProbeInfo
+	for _, d := range probeDefs() {
+		infos = append(infos, ProbeInfo{ID: d.id, What: d.what, Verdicts: d.words})
+	}
+	return infos
 }
 
 // Probes returns the id of every shutdown probe, in report order.

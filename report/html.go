@@ -69,14 +69,20 @@ func toHTMLBlock(bl block) htmlBlock {
 	panic(fmt.Sprintf("report: unknown block %T", bl))
 }
 
-// inline escapes s and turns `code` spans into <code> elements.
+// inline escapes s and turns `code` spans into <code> and **bold** into <strong>.
 func inline(s string) template.HTML {
 	var b strings.Builder
 	for i, part := range strings.Split(s, "`") {
 		if i%2 == 1 {
 			b.WriteString("<code>" + template.HTMLEscapeString(part) + "</code>")
-		} else {
-			b.WriteString(template.HTMLEscapeString(part))
+			continue
+		}
+		for j, p := range strings.Split(part, "**") {
+			if j%2 == 1 {
+				b.WriteString("<strong>" + template.HTMLEscapeString(p) + "</strong>")
+			} else {
+				b.WriteString(template.HTMLEscapeString(p))
+			}
 		}
 	}
 	return template.HTML(b.String())

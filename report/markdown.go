@@ -31,15 +31,15 @@ func writeMarkdown(w io.Writer, d document) error {
 func mdBlock(b *strings.Builder, bl block) {
 	switch v := bl.(type) {
 	case para:
-		fmt.Fprintf(b, "%s\n\n", v)
+		fmt.Fprintf(b, "%s\n\n", mdText(string(v)))
 	case list:
 		for _, item := range v {
-			fmt.Fprintf(b, "- %s\n", item)
+			fmt.Fprintf(b, "- %s\n", mdText(item))
 		}
 		b.WriteString("\n")
 	case table:
 		if v.Caption != "" {
-			fmt.Fprintf(b, "**%s**\n\n", v.Caption)
+			fmt.Fprintf(b, "**%s**\n\n", mdText(v.Caption))
 		}
 		mdRow(b, v.Header)
 		seps := make([]string, len(v.Header))
@@ -52,7 +52,7 @@ func mdBlock(b *strings.Builder, bl block) {
 		}
 		b.WriteString("\n")
 		for _, n := range v.Notes {
-			fmt.Fprintf(b, "<sub>%s</sub><br>\n", n)
+			fmt.Fprintf(b, "<sub>%s</sub><br>\n", mdText(n))
 		}
 		if len(v.Notes) > 0 {
 			b.WriteString("\n")
@@ -79,7 +79,17 @@ func mdBlock(b *strings.Builder, bl block) {
 func mdRow(b *strings.Builder, cells []string) {
 	b.WriteString("|")
 	for _, c := range cells {
-		fmt.Fprintf(b, " %s |", strings.ReplaceAll(c, "|", `\|`))
+		fmt.Fprintf(b, " %s |", strings.ReplaceAll(mdText(c), "|", `\|`))
 	}
 	b.WriteString("\n")
+}
+
+// mdText escapes the angle brackets of plain text outside `code` spans, so that text such
+// as "<nil>" is not taken for HTML.
+func mdText(s string) string {
+	parts := strings.Split(s, "`")
+	for i := 0; i < len(parts); i += 2 {
+		parts[i] = strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(parts[i])
+	}
+	return strings.Join(parts, "`")
 }

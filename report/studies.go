@@ -23,6 +23,3 @@ func httpSection(res *compare.Results) (section, error) {
 	return section{ID: "http", Title: "HTTP", Blocks: notRun("http")}, nil
 }
 
-func robustnessSection(res *compare.Results) (section, error) {
-	return section{ID: "robustness", Title: "Shutdown robustness", Blocks: notRun("shutdown")}, nil
-}
