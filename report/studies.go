@@ -22,4 +22,3 @@ func throughputSection(res *compare.Results) (section, error) {
 func httpSection(res *compare.Results) (section, error) {
 	return section{ID: "http", Title: "HTTP", Blocks: notRun("http")}, nil
 }
-
