@@ -224,32 +224,33 @@ func (s *Server) submit(task func()) (err error) {
 // serveConn is one task: it reads one request from c, answers it and closes c.
 func (s *Server) serveConn(c net.Conn) {
 	start := time.Now()
-	out := broken
+	ex := exchange{out: broken}
 	defer func() {
 		if v := recover(); v != nil {
 			s.opts.Logger.Error("connection task panicked", "panic", v)
 		}
-		s.finish(c, out, start)
+		s.finish(c, ex, start)
 	}()
 	// The deadline starts now, when a worker starts reading: time queued does not count.
 	if err := c.SetReadDeadline(start.Add(s.opts.ReadTimeout)); err != nil {
 		s.opts.Logger.Debug("setting read deadline", "err", err)
 		return
 	}
-	out = exchange(c, &deadlineWriter{c: c}, s.rt, s.opts.MaxHeaderBytes)
+	ex = serveOne(c, &deadlineWriter{c: c}, s.rt, s.opts.MaxHeaderBytes)
 }
 
 // finish closes c and counts how it ended.
-func (s *Server) finish(c net.Conn, out outcome, start time.Time) {
+func (s *Server) finish(c net.Conn, ex exchange, start time.Time) {
 	if err := c.Close(); err != nil {
 		s.opts.Logger.Debug("closing connection", "err", err)
 	}
-	if out == answered {
+	if ex.out == answered {
 		s.served.Add(1)
 	} else {
 		s.failed.Add(1)
 	}
-	s.opts.Logger.Debug("connection done", "remote", c.RemoteAddr().String(), "outcome", out.String(), "took", time.Since(start))
+	s.opts.Logger.Debug("connection done", "remote", c.RemoteAddr().String(), "outcome", ex.out.String(),
+		"method", ex.method, "path", ex.path, "status", ex.status, "took", time.Since(start))
 }
 
 // reject answers c with 503 and closes it.
