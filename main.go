@@ -6,6 +6,7 @@
 //	poolbench pools      list the executors, their libraries, versions and native calls
 //	poolbench compare    run the studies and write results/results.json
 //	poolbench probe      run shutdown-robustness probes on one executor, each in a child process
+//	poolbench serve      the book's web server on any executor (--pool=NAME) or net/http
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -25,9 +26,19 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		// The first SIGINT or SIGTERM stops poolbench gracefully. signal.NotifyContext would
+		// keep catching signals; Stop gives the next one its default action, ending
+		// poolbench at once, and it does so before anyone sees ctx end.
+		signal.Stop(sigs)
+		cancel()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
@@ -44,6 +55,7 @@ func commands() []command {
 		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
 		{name: "probe", summary: "run shutdown-robustness probes on one executor", run: runProbe},
 		{name: "probe-child", hidden: true, run: runProbeChild},
+		{name: "serve", summary: "the book's web server on any executor, or net/http", run: runServe},
 	}
 }
 
