@@ -41,6 +41,7 @@ func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
 		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
+		{name: "loadgen", summary: "HTTP load on one server, as JSON (the HTTP study's child)", hidden: true, run: runLoadgen},
 	}
 }
 
