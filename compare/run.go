@@ -40,6 +40,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		}
 		var err error
 		switch s {
+		case "http":
+			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
 		default:
 			err = fmt.Errorf("compare: study %q is not built yet", s)
 		}

@@ -76,7 +76,7 @@ type Result struct {
 	CPU        time.Duration `json:"cpu_ns"`
 	CPUUtil    float64       `json:"cpu_util"`
 	GOMAXPROCS int           `json:"gomaxprocs"`
-	FirstError string        `json:"first_error,omitempty"` // the first error that was not a status, for diagnosis
+	FirstError string        `json:"first_error,omitempty"` // the first error counted in Other, for diagnosis
 }
 
 // Errors is every request that ended without a 200.
@@ -154,7 +154,7 @@ type counts struct {
 
 func (c *counts) add(o outcome, err error) {
 	c.byOutcome[o].Add(1)
-	if err != nil && o != status503 && o != statusOther {
+	if err != nil && o == other {
 		s := err.Error()
 		c.firstErr.CompareAndSwap(nil, &s)
 	}
