@@ -228,6 +228,51 @@ func parseStatCPU(stat string) (time.Duration, error) {
 	return time.Duration(ticks) * time.Second / clockTicks, nil
 }
 
+// cpuTicks are the machine's CPU time since boot, all cores, in clock ticks.
+type cpuTicks struct{ busy, total int64 }
+
+// machineCPU reads the machine's CPU time from /proc/stat.
+func machineCPU() (cpuTicks, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuTicks{}, fmt.Errorf("compare: %w", err)
+	}
+	return parseMachineCPU(string(b))
+}
+
+// parseMachineCPU reads /proc/stat's first line: "cpu user nice system idle iowait irq
+// softirq steal ...". Idle and iowait are the time no one used.
+func parseMachineCPU(stat string) (cpuTicks, error) {
+	line, _, _ := strings.Cut(stat, "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return cpuTicks{}, fmt.Errorf("compare: /proc/stat: first line %q is not the cpu total", line)
+	}
+	var t cpuTicks
+	for i, s := range f[1:] {
+		if i >= 8 { // guest times are already in user and nice
+			break
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return cpuTicks{}, fmt.Errorf("compare: /proc/stat: %w", err)
+		}
+		t.total += n
+		if i != 3 && i != 4 {
+			t.busy += n
+		}
+	}
+	return t, nil
+}
+
+// busySince is the fraction of the machine's CPU time used since t0.
+func (t cpuTicks) busySince(t0 cpuTicks) float64 {
+	if t.total == t0.total {
+		return 0
+	}
+	return float64(t.busy-t0.busy) / float64(t.total-t0.total)
+}
+
 // parseRecord reads one line of slog's text handler into its keys and values. Quoted
 // values are unquoted; a line that is not a record gives what could be read.
 func parseRecord(line string) map[string]string {

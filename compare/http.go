@@ -85,11 +85,14 @@ type HTTPServer struct {
 	// PeakErrors counts requests of the peak runs that did not end in a 200.
 	PeakErrors int64 `json:"peak_errors"`
 	// ServerCPU and GeneratorCPU are each process's CPU use during the peak runs, as a
-	// fraction of its GOMAXPROCS: near 1 means that side was the limit.
+	// fraction of its GOMAXPROCS: near 1 means that side was the limit. MachineCPU is the
+	// whole machine's, all cores: near 1 with neither side saturated means other
+	// processes (or the kernel's network work) took the CPU.
 	ServerCPU    Summary `json:"server_cpu"`
 	GeneratorCPU Summary `json:"generator_cpu"`
-	// Limit says which side bounded the peak: "server", "generator", "both", or "neither"
-	// (the time went to waiting: the kernel, the loopback, scheduling).
+	MachineCPU   Summary `json:"machine_cpu"`
+	// Limit says what bounded the peak: "server", "generator", "both", "machine" (the
+	// cores were busy, but not with these two), or "neither" (they waited, not computed).
 	Limit string        `json:"limit"`
 	Open  []HTTPLatency `json:"open"`
 	Sleep HTTPSleep     `json:"sleep"`
@@ -271,10 +274,14 @@ func (st *httpStudy) warmup(ctx context.Context) error {
 
 func (st *httpStudy) peak(ctx context.Context) error {
 	n := len(st.procs)
-	rate, srvCPU, genCPU := make([][]float64, n), make([][]float64, n), make([][]float64, n)
+	rate, srvCPU, genCPU, machCPU := make([][]float64, n), make([][]float64, n), make([][]float64, n), make([][]float64, n)
 	for range st.plan.Samples {
 		err := st.each(ctx, func(i int) error {
 			cpu0, err := st.procs[i].cpu()
+			if err != nil {
+				return err
+			}
+			mach0, err := machineCPU()
 			if err != nil {
 				return err
 			}
@@ -286,6 +293,12 @@ func (st *httpStudy) peak(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			mach1, err := machineCPU()
+			if err != nil {
+				return err
+			}
+			// The machine's figure spans the generator's start and exit too: a little low.
+			machCPU[i] = append(machCPU[i], mach1.busySince(mach0))
 			rate[i] = append(rate[i], r.Throughput)
 			srvCPU[i] = append(srvCPU[i], (cpu1-cpu0).Seconds()/(r.Elapsed.Seconds()*float64(st.plan.ServerProcs)))
 			genCPU[i] = append(genCPU[i], r.CPUUtil)
@@ -304,7 +317,8 @@ func (st *httpStudy) peak(ctx context.Context) error {
 		s.Peak = Summarize(rate[i], "req/s")
 		s.ServerCPU = Summarize(srvCPU[i], "fraction")
 		s.GeneratorCPU = Summarize(genCPU[i], "fraction")
-		s.Limit = limit(s.ServerCPU.Median, s.GeneratorCPU.Median)
+		s.MachineCPU = Summarize(machCPU[i], "fraction")
+		s.Limit = limit(s.ServerCPU.Median, s.GeneratorCPU.Median, s.MachineCPU.Median)
 	}
 	return nil
 }
@@ -313,8 +327,8 @@ func (st *httpStudy) peak(ctx context.Context) error {
 // limit: not 1, since a process also waits on the kernel for every accept and dial.
 const saturated = 0.85
 
-// limit says which side bounded a closed-loop run, from each one's CPU use.
-func limit(server, generator float64) string {
+// limit says what bounded a closed-loop run, from each side's CPU use and the machine's.
+func limit(server, generator, machine float64) string {
 	switch {
 	case server >= saturated && generator >= saturated:
 		return "both"
@@ -322,6 +336,8 @@ func limit(server, generator float64) string {
 		return "server"
 	case generator >= saturated:
 		return "generator"
+	case machine >= saturated:
+		return "machine"
 	default:
 		return "neither"
 	}

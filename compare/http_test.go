@@ -52,16 +52,17 @@ func TestInvalidRun(t *testing.T) {
 
 func TestLimit(t *testing.T) {
 	for _, tc := range []struct {
-		server, generator float64
-		want              string
+		server, generator, machine float64
+		want                       string
 	}{
-		{0.95, 0.5, "server"},
-		{0.5, 0.99, "generator"},
-		{0.9, 0.9, "both"},
-		{0.5, 0.5, "neither"},
+		{0.95, 0.5, 0.8, "server"},
+		{0.5, 0.99, 0.8, "generator"},
+		{0.9, 0.9, 0.95, "both"},
+		{0.5, 0.5, 0.95, "machine"},
+		{0.5, 0.5, 0.6, "neither"},
 	} {
-		if got := limit(tc.server, tc.generator); got != tc.want {
-			t.Errorf("limit(%v, %v) = %q; want %q", tc.server, tc.generator, got, tc.want)
+		if got := limit(tc.server, tc.generator, tc.machine); got != tc.want {
+			t.Errorf("limit(%v, %v, %v) = %q; want %q", tc.server, tc.generator, tc.machine, got, tc.want)
 		}
 	}
 }
@@ -101,6 +102,27 @@ func TestParseStatCPU(t *testing.T) {
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("parseStatCPU(%q) = %v, %v; want %v, ok = %v", tc.stat, got, err, tc.want, tc.ok)
 		}
+	}
+}
+
+func TestParseMachineCPU(t *testing.T) {
+	for _, tc := range []struct {
+		stat string
+		want cpuTicks
+		ok   bool
+	}{
+		// user nice system idle iowait irq softirq steal guest guest_nice
+		{"cpu  10 1 5 80 4 0 2 0 7 7\ncpu0 5 0 2 40 2 0 1 0 0 0\n", cpuTicks{busy: 18, total: 102}, true},
+		{"cpu0 5 0 2 40 2 0 1 0\n", cpuTicks{}, false},
+		{"cpu 1 x 2 3 4\n", cpuTicks{}, false},
+	} {
+		got, err := parseMachineCPU(tc.stat)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("parseMachineCPU(%q) = %+v, %v; want %+v, ok = %v", tc.stat, got, err, tc.want, tc.ok)
+		}
+	}
+	if got := (cpuTicks{busy: 68, total: 202}).busySince(cpuTicks{busy: 18, total: 102}); got != 0.5 {
+		t.Errorf("busySince = %v; want 0.5", got)
 	}
 }
 

@@ -67,8 +67,9 @@ type Result struct {
 	Other       int64         `json:"other"`        // any other error
 	// Throughput is OK responses per second of Elapsed.
 	Throughput float64 `json:"throughput"`
-	// AchievedRate is, in open loop, requests sent per second of Duration; below Rate when
-	// the generator fell behind its schedule (out of CPU, or MaxInFlight reached).
+	// AchievedRate is, in open loop, requests sent per second from the start to the last
+	// send (at least Duration); below Rate when the generator fell behind its schedule
+	// (out of CPU, or MaxInFlight reached).
 	AchievedRate float64 `json:"achieved_rate,omitempty"`
 	Latency      Latency `json:"latency"` // of OK responses
 	// CPU is the generator's user+system time; CPUUtil divides it by Elapsed×GOMAXPROCS,
@@ -292,10 +293,15 @@ func openLoop(ctx context.Context, cfg Config, c *client, start time.Time, res *
 	)
 	interval := time.Duration(float64(time.Second) / cfg.Rate)
 	total := min(int64(cfg.Duration/interval), int64(cfg.MaxRequests))
-	end := start.Add(cfg.Duration)
+	// A generator running late may send late, but only so late: past stop, what is still
+	// unsent counts against the achieved rate.
+	stop := start.Add(cfg.Duration + max(cfg.Duration/10, 100*time.Millisecond))
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	var sent int64
+	var (
+		sent     int64
+		lastSent time.Time
+	)
 send:
 	for sent < total {
 		due := start.Add(time.Duration(sent) * interval)
@@ -307,16 +313,11 @@ send:
 				break send
 			}
 		}
-		// Past the end, a request still unsent is one the generator failed to send at
-		// its time: it counts against the achieved rate instead of being sent late.
-		if time.Now().After(end) {
-			break
-		}
 		select {
 		case slots <- struct{}{}:
 		default:
-			// Every slot is taken: wait for one, but not past the end.
-			timer.Reset(time.Until(end))
+			// Every slot is taken: wait for one, but not past stop.
+			timer.Reset(time.Until(stop))
 			select {
 			case slots <- struct{}{}:
 				// Since Go 1.23 a stopped or reset timer delivers no stale tick: no drain.
@@ -326,6 +327,10 @@ send:
 			case <-ctx.Done():
 				break send
 			}
+		}
+		if lastSent = time.Now(); lastSent.After(stop) {
+			<-slots
+			break
 		}
 		sent++
 		wg.Go(func() {
@@ -345,7 +350,9 @@ send:
 	}
 	wg.Wait()
 	n.fill(res)
-	res.AchievedRate = float64(sent) / cfg.Duration.Seconds()
+	// Sent over the time they took to send: Duration when on schedule (the last one is due
+	// one interval before the end), longer when the generator fell behind.
+	res.AchievedRate = float64(sent) / max(cfg.Duration, lastSent.Sub(start)+interval).Seconds()
 	res.Latency = summarize(h)
 }
 
