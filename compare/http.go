@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -20,7 +21,7 @@ const NetHTTP = "nethttp"
 type HTTP struct {
 	Plan HTTPPlan `json:"plan"`
 	// Rates are the open-loop target rates in requests per second: Plan.Fractions of
-	// nethttp's median peak in this run.
+	// nethttp's median peak in this run, rounded to whole requests.
 	Rates   []float64    `json:"rates"`
 	Servers []HTTPServer `json:"servers"` // nethttp first, then the executors in order
 }
@@ -162,7 +163,7 @@ type HTTPTerm struct {
 	Refused   int64 `json:"refused"` // after the listener closed: never accepted
 	Reset     int64 `json:"reset"`   // connected, then reset or closed without a complete response
 	Timeout   int64 `json:"timeout"`
-	Other     int64 `json:"other"`
+	Other     int64 `json:"other"` // any other status or error
 	// Answered is every complete response the clients got (any status); Lost is what the
 	// server accepted and no client got an answer for: Accepted − Answered, when positive.
 	Answered   int64  `json:"answered"`
@@ -350,7 +351,7 @@ func (st *httpStudy) open(ctx context.Context) error {
 	}
 	st.res.Rates = nil
 	for _, f := range st.plan.Fractions {
-		st.res.Rates = append(st.res.Rates, f*ref)
+		st.res.Rates = append(st.res.Rates, math.Round(f*ref))
 	}
 	for j, rate := range st.res.Rates {
 		err := st.each(ctx, func(i int) error {
@@ -358,7 +359,7 @@ func (st *httpStudy) open(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			r, err := st.load(ctx, i, st.plan.Open, "-path", "/", "-rate", strconv.FormatFloat(rate, 'f', 1, 64))
+			r, err := st.load(ctx, i, st.plan.Open, "-path", "/", "-rate", strconv.FormatFloat(rate, 'f', -1, 64))
 			if err != nil {
 				return err
 			}
@@ -430,7 +431,7 @@ func (st *httpStudy) term(ctx context.Context) error {
 		}
 		st.procs[i] = nil // exited: nothing left to kill
 		t := HTTPTerm{ExitCode: code, Sent: l.r.Sent, OK: l.r.OK, Status503: l.r.Status503,
-			Refused: l.r.Refused, Reset: l.r.Reset, Timeout: l.r.Timeout, Other: l.r.Other, FirstError: l.r.FirstError}
+			Refused: l.r.Refused, Reset: l.r.Reset, Timeout: l.r.Timeout, Other: l.r.StatusOther + l.r.Other, FirstError: l.r.FirstError}
 		t.Answered = l.r.OK + l.r.Status503 + l.r.StatusOther
 		if rec := p.stoppedRecord(); rec != nil {
 			t.Logged = true
