@@ -92,6 +92,10 @@ type HTTPServer struct {
 	ServerCPU    Summary `json:"server_cpu"`
 	GeneratorCPU Summary `json:"generator_cpu"`
 	MachineCPU   Summary `json:"machine_cpu"`
+	// GeneratorCeiling is the generator's own limit: each peak run's throughput divided
+	// by its CPU use, the rate it would reach with its cores all to itself. A Peak close
+	// to it means the generator, not the server, was the limit.
+	GeneratorCeiling Summary `json:"generator_ceiling"`
 	// Limit says what bounded the peak: "server", "generator", "both", "machine" (the
 	// cores were busy, but not with these two), or "neither" (they waited, not computed).
 	Limit string        `json:"limit"`
@@ -275,7 +279,7 @@ func (st *httpStudy) warmup(ctx context.Context) error {
 
 func (st *httpStudy) peak(ctx context.Context) error {
 	n := len(st.procs)
-	rate, srvCPU, genCPU, machCPU := make([][]float64, n), make([][]float64, n), make([][]float64, n), make([][]float64, n)
+	rate, srvCPU, genCPU, machCPU, ceil := make([][]float64, n), make([][]float64, n), make([][]float64, n), make([][]float64, n), make([][]float64, n)
 	for range st.plan.Samples {
 		err := st.each(ctx, func(i int) error {
 			cpu0, err := st.procs[i].cpu()
@@ -303,6 +307,9 @@ func (st *httpStudy) peak(ctx context.Context) error {
 			rate[i] = append(rate[i], r.Throughput)
 			srvCPU[i] = append(srvCPU[i], (cpu1-cpu0).Seconds()/(r.Elapsed.Seconds()*float64(st.plan.ServerProcs)))
 			genCPU[i] = append(genCPU[i], r.CPUUtil)
+			if r.CPUUtil > 0 {
+				ceil[i] = append(ceil[i], r.Throughput/r.CPUUtil)
+			}
 			st.res.Servers[i].PeakErrors += r.Errors()
 			return nil
 		})
@@ -319,6 +326,7 @@ func (st *httpStudy) peak(ctx context.Context) error {
 		s.ServerCPU = Summarize(srvCPU[i], "fraction")
 		s.GeneratorCPU = Summarize(genCPU[i], "fraction")
 		s.MachineCPU = Summarize(machCPU[i], "fraction")
+		s.GeneratorCeiling = Summarize(ceil[i], "req/s")
 		s.Limit = limit(s.ServerCPU.Median, s.GeneratorCPU.Median, s.MachineCPU.Median)
 	}
 	return nil
