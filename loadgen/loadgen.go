@@ -366,7 +366,9 @@ type client struct {
 // do sends one request on a new connection and reads the whole response, reusing br.
 func (c *client) do(ctx context.Context, br *bufio.Reader) (outcome, error) {
 	deadline := time.Now().Add(c.timeout)
-	d := net.Dialer{Deadline: deadline}
+	// No TCP keep-alive: the connection lives for one request, and setting it up costs
+	// setsockopt calls on the generator's one core.
+	d := net.Dialer{Deadline: deadline, KeepAlive: -1}
 	conn, err := d.DialContext(ctx, "tcp", c.target)
 	if err != nil {
 		return classify(err, false), err
