@@ -120,22 +120,24 @@ func (s *serverProc) stoppedRecord() map[string]string {
 // cpu returns the server's user+system CPU time so far, from /proc.
 func (s *serverProc) cpu() (time.Duration, error) { return procCPU(s.cmd.Process.Pid) }
 
-// terminate sends SIGTERM to the server alone, as an operator would.
+// terminate sends SIGTERM to the server alone, as an operator would. A server that already
+// exited is no error here: its exit code tells the story.
 func (s *serverProc) terminate() error {
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return fmt.Errorf("compare: serve %s: SIGTERM: %w", s.name, err)
 	}
 	return nil
 }
 
-// wait waits for the server to exit, at most d, and returns its exit code.
+// wait waits for the server to exit, at most d, and returns its exit code: -1 when it was
+// still running after d and was killed, which is a finding, not an error.
 func (s *serverProc) wait(d time.Duration) (int, error) {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-s.done:
 	case <-timer.C:
-		return -1, errors.Join(fmt.Errorf("compare: serve %s still running %v after SIGTERM; killed", s.name, d), s.kill())
+		return -1, s.kill()
 	}
 	var ee *exec.ExitError
 	switch err := s.exitErr(); {
@@ -143,6 +145,8 @@ func (s *serverProc) wait(d time.Duration) (int, error) {
 		return 0, nil
 	case errors.As(err, &ee) && ee.Exited():
 		return ee.ExitCode(), nil
+	case errors.As(err, &ee):
+		return -1, nil // killed by a signal: a crash is a finding too
 	default:
 		return -1, fmt.Errorf("compare: serve %s: %w%s", s.name, err, s.lastLines())
 	}

@@ -53,7 +53,8 @@ type HTTPPlan struct {
 	TermClients int           `json:"term_clients"`
 	TermAfter   time.Duration `json:"term_after_ns"`
 	Term        time.Duration `json:"term_ns"`
-	Timeout     time.Duration `json:"timeout_ns"` // per request
+	TermWait    time.Duration `json:"term_wait_ns"` // how long a server may take to exit after SIGTERM before it is killed
+	Timeout     time.Duration `json:"timeout_ns"`   // per request
 }
 
 // DefaultHTTPPlan is the plan `poolbench compare` uses: about 20 s a server, or 3.5 s with
@@ -65,7 +66,7 @@ func DefaultHTTPPlan(quick bool, samples int) HTTPPlan {
 		Fractions: []float64{0.25, 0.5, 0.75}, Open: 2 * time.Second,
 		SleepMS: 100, SleepClients: 32, Sleep: 2 * time.Second,
 		TermMS: 20, TermClients: 32, TermAfter: time.Second, Term: 2 * time.Second,
-		Timeout: 5 * time.Second,
+		TermWait: 20 * time.Second, Timeout: 5 * time.Second,
 	}
 	if quick {
 		p.Warmup, p.Peak, p.Open, p.Sleep = 100*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
@@ -154,7 +155,7 @@ type HTTPSleep struct {
 // HTTPTerm is SIGTERM under load. The server's counts come from its "stopped" record;
 // Accepted counts connections it accepted, all before the signal, as it stops accepting on it.
 type HTTPTerm struct {
-	ExitCode int   `json:"exit_code"` // 0: drained in time; 1: its shutdown deadline passed; -1: killed
+	ExitCode int   `json:"exit_code"` // 0: drained in time; 1: its shutdown deadline passed; -1: killed (by us after TermWait, or a signal)
 	Logged   bool  `json:"logged"`    // the server logged its stopped record
 	Accepted int64 `json:"accepted"`
 	Served   int64 `json:"served"`
@@ -432,7 +433,7 @@ func (st *httpStudy) term(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 		timer.Stop()
-		code, waitErr := p.wait(st.plan.Term + 30*time.Second)
+		code, waitErr := p.wait(st.plan.TermWait)
 		l := <-done
 		if err := errors.Join(sigErr, waitErr, l.err, ctx.Err()); err != nil {
 			return err
