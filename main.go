@@ -5,6 +5,7 @@
 //
 //	poolbench pools      list the executors, their libraries, versions and native calls
 //	poolbench compare    run the studies and write results/results.json
+//	poolbench serve      the book's web server on any executor (--pool=NAME) or net/http
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -24,9 +25,19 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		// The first SIGINT or SIGTERM stops poolbench gracefully. signal.NotifyContext would
+		// keep catching signals; Stop gives the next one its default action, ending
+		// poolbench at once, and it does so before anyone sees ctx end.
+		signal.Stop(sigs)
+		cancel()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
@@ -41,6 +52,7 @@ func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
 		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
+		{name: "serve", summary: "the book's web server on any executor, or net/http", run: runServe},
 		{name: "loadgen", summary: "HTTP load on one server, as JSON (the HTTP study's child)", hidden: true, run: runLoadgen},
 	}
 }

@@ -66,6 +66,7 @@ func (r reply) header() http.Header {
 type routes struct {
 	log       *slog.Logger
 	sleep     func(time.Duration) // time.Sleep; the fuzz test sleeps not at all
+	maxWork   int64               // MaxWork; the fuzz test keeps /work short
 	panicPath string              // a path whose handler panics, set only by tests
 }
 
@@ -86,7 +87,7 @@ func (rt routes) serve(req *http.Request) (rep reply) {
 	case "/sleep":
 		handle = rt.sleepHandler
 	case "/work":
-		handle = workHandler
+		handle = rt.workHandler
 	case rt.panicPath:
 		if rt.panicPath == "" {
 			return notFound()
@@ -123,8 +124,8 @@ func (rt routes) sleepHandler(q url.Values) reply {
 
 // workHandler does ?n rounds of SHA-256 over the previous digest, starting from the hash
 // of "poolbench": real CPU work whose result the client can check.
-func workHandler(q url.Values) reply {
-	n, rep, ok := intParam(q, "n", DefaultWork, MaxWork, "rounds")
+func (rt routes) workHandler(q url.Values) reply {
+	n, rep, ok := intParam(q, "n", min(DefaultWork, rt.maxWork), rt.maxWork, "rounds")
 	if !ok {
 		return rep
 	}

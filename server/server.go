@@ -55,7 +55,7 @@ func (o Options) withDefaults() Options {
 }
 
 func (o Options) routes() routes {
-	return routes{log: o.Logger, sleep: time.Sleep, panicPath: o.panicPath}
+	return routes{log: o.Logger, sleep: time.Sleep, maxWork: MaxWork, panicPath: o.panicPath}
 }
 
 // Stats are a server's connection counts. After a Shutdown that returned nil,
