@@ -81,7 +81,7 @@ func DefaultHTTPPlan(quick bool, samples int) HTTPPlan {
 // HTTPServer is what the study measured on one server.
 type HTTPServer struct {
 	Name  string `json:"name"`            // an executor, or NetHTTP
-	Error string `json:"error,omitempty"` // why the server could not be studied; nothing else is set then
+	Error string `json:"error,omitempty"` // why the study of this server stopped early; what it measured before stays
 	// Peak is closed-loop throughput on / in successful requests per second.
 	Peak Summary `json:"peak"`
 	// PeakErrors counts requests of the peak runs that did not end in a 200.
