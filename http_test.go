@@ -82,8 +82,8 @@ func TestHTTPStudy(t *testing.T) {
 				if o.Target != res.Rates[j] || o.Sent <= 0 || o.Achieved <= 0 || o.OK+o.Errors != o.Sent {
 					t.Errorf("Open[%d] = %+v; want target %v and sent = ok + errors > 0", j, o, res.Rates[j])
 				}
-				if o.Valid != (o.Achieved >= compare.MinAchieved*o.Target) || o.Valid != (o.Latency != nil) {
-					t.Errorf("Open[%d]: Valid = %v, Achieved %v of %v, Latency %v: the 99%% rule is broken", j, o.Valid, o.Achieved, o.Target, o.Latency)
+				if o.Valid != (o.Achieved >= compare.MinAchieved*o.Target) || o.Valid != (o.Latency != nil) || o.Valid != (o.Invalid == "") {
+					t.Errorf("Open[%d]: Valid = %v (%q), Achieved %v of %v, Latency %v: the 99%% rule is broken", j, o.Valid, o.Invalid, o.Achieved, o.Target, o.Latency)
 				}
 				if l := o.Latency; l != nil && (l.N != o.OK || l.P50 <= 0 || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.P999 || l.P999 > l.Max) {
 					t.Errorf("Open[%d].Latency = %+v; want N = OK and ordered percentiles", j, *l)

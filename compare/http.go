@@ -111,12 +111,18 @@ type HTTPLatency struct {
 	Target   float64 `json:"target"`   // requests per second
 	Achieved float64 `json:"achieved"` // requests sent per second
 	// Valid is false when Achieved fell below 99% of Target: the generator could not keep
-	// the schedule, so the load was not the one asked for and Latency is nil.
-	Valid   bool             `json:"valid"`
-	Latency *loadgen.Latency `json:"latency,omitempty"`
-	Sent    int64            `json:"sent"`
-	OK      int64            `json:"ok"`
-	Errors  int64            `json:"errors"`
+	// the schedule, so the load was not the one asked for and Latency is nil. Invalid
+	// says why: "in-flight cap" when the server answered too slowly and the generator's
+	// cap on outstanding requests held it back, "generator" when it ran out of CPU.
+	Valid   bool   `json:"valid"`
+	Invalid string `json:"invalid,omitempty"`
+	// PeakInFlight is the most requests outstanding at once, of the generator's MaxInFlight.
+	PeakInFlight int              `json:"peak_in_flight"`
+	MaxInFlight  int              `json:"max_in_flight"`
+	Latency      *loadgen.Latency `json:"latency,omitempty"`
+	Sent         int64            `json:"sent"`
+	OK           int64            `json:"ok"`
+	Errors       int64            `json:"errors"`
 	// ServerCPU is the server's CPU use during the run, as a fraction of its GOMAXPROCS.
 	ServerCPU float64 `json:"server_cpu"`
 }
@@ -129,10 +135,15 @@ const MinAchieved = 0.99
 func newLatency(fraction float64, r loadgen.Result) HTTPLatency {
 	l := HTTPLatency{Fraction: fraction, Target: r.Rate, Achieved: r.AchievedRate,
 		Valid: r.Rate > 0 && r.AchievedRate >= MinAchieved*r.Rate,
-		Sent:  r.Sent, OK: r.OK, Errors: r.Errors()}
-	if l.Valid {
+		Sent:  r.Sent, OK: r.OK, Errors: r.Errors(), PeakInFlight: r.PeakInFlight, MaxInFlight: r.MaxInFlight}
+	switch {
+	case l.Valid:
 		lat := r.Latency
 		l.Latency = &lat
+	case r.MaxInFlight > 0 && r.PeakInFlight >= r.MaxInFlight:
+		l.Invalid = "in-flight cap"
+	default:
+		l.Invalid = "generator"
 	}
 	return l
 }

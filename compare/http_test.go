@@ -17,18 +17,23 @@ func TestInvalidRun(t *testing.T) {
 	for _, tc := range []struct {
 		name           string
 		rate, achieved float64
+		peakInFlight   int
 		valid          bool
+		invalid        string
 	}{
-		{"on target", 1000, 1000, true},
-		{"exactly 99%", 1000, 990, true},
-		{"just below 99%", 1000, 989.9, false},
-		{"far behind", 1000, 500, false},
-		{"no rate", 0, 0, false},
+		{"on target", 1000, 1000, 10, true, ""},
+		{"exactly 99%", 1000, 990, 10, true, ""},
+		{"on target at the cap", 1000, 1000, 64, true, ""},
+		{"just below 99%", 1000, 989.9, 10, false, "generator"},
+		{"far behind", 1000, 500, 10, false, "generator"},
+		{"held by the cap", 1000, 500, 64, false, "in-flight cap"},
+		{"no rate", 0, 0, 0, false, "generator"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l := newLatency(0.5, loadgen.Result{Mode: "open", Rate: tc.rate, AchievedRate: tc.achieved, Sent: 100, OK: 100, Latency: lat})
-			if l.Valid != tc.valid {
-				t.Errorf("Valid = %v; want %v", l.Valid, tc.valid)
+			l := newLatency(0.5, loadgen.Result{Mode: "open", Rate: tc.rate, AchievedRate: tc.achieved, Sent: 100, OK: 100,
+				Latency: lat, PeakInFlight: tc.peakInFlight, MaxInFlight: 64})
+			if l.Valid != tc.valid || l.Invalid != tc.invalid {
+				t.Errorf("Valid, Invalid = %v, %q; want %v, %q", l.Valid, l.Invalid, tc.valid, tc.invalid)
 			}
 			if got := l.Latency != nil; got != tc.valid {
 				t.Fatalf("Latency set = %v; want %v", got, tc.valid)

@@ -44,7 +44,7 @@ type Config struct {
 	Rate        float64       // open loop: requests per second; 0 means closed loop
 	Duration    time.Duration // how long to send for
 	Timeout     time.Duration // per request, from dial to the end of the response; 0 means 5s
-	MaxInFlight int           // open loop: most requests outstanding at once; 0 means 4096
+	MaxInFlight int           // open loop: most requests outstanding at once; 0 means 4096, Linux's default cap on a listen backlog
 	MaxRequests int           // most requests sent in all; 0 means 10 million
 }
 
@@ -71,6 +71,11 @@ type Result struct {
 	// send (at least Duration); below Rate when the generator fell behind its schedule
 	// (out of CPU, or MaxInFlight reached).
 	AchievedRate float64 `json:"achieved_rate,omitempty"`
+	// PeakInFlight is, in open loop, the most requests outstanding at once. When it
+	// reached MaxInFlight, the server was too slow for the rate and the cap, not the
+	// generator's CPU, held sending back.
+	PeakInFlight int     `json:"peak_in_flight,omitempty"`
+	MaxInFlight  int     `json:"max_in_flight,omitempty"`
 	Latency      Latency `json:"latency"` // of OK responses
 	// CPU is the generator's user+system time; CPUUtil divides it by Elapsed×GOMAXPROCS,
 	// so near 1 means the generator itself was the limit.
@@ -301,6 +306,7 @@ func openLoop(ctx context.Context, cfg Config, c *client, start time.Time, res *
 	var (
 		sent     int64
 		lastSent time.Time
+		peak     int
 	)
 send:
 	for sent < total {
@@ -332,6 +338,7 @@ send:
 			<-slots
 			break
 		}
+		peak = max(peak, len(slots))
 		sent++
 		wg.Go(func() {
 			defer func() { <-slots }()
@@ -353,6 +360,7 @@ send:
 	// Sent over the time they took to send: Duration when on schedule (the last one is due
 	// one interval before the end), longer when the generator fell behind.
 	res.AchievedRate = float64(sent) / max(cfg.Duration, lastSent.Sub(start)+interval).Seconds()
+	res.PeakInFlight, res.MaxInFlight = peak, cfg.MaxInFlight
 	res.Latency = summarize(h)
 }
 

@@ -193,6 +193,10 @@ func TestOpenLoopFallsBehind(t *testing.T) {
 			if keptUp := res.AchievedRate >= 0.99*res.Rate; keptUp != tc.keepsUp {
 				t.Errorf("AchievedRate = %.1f of %.0f; want kept up = %v", res.AchievedRate, res.Rate, tc.keepsUp)
 			}
+			// 200 req/s of 20 ms requests keep about 4 in flight: the cap of 1 is reached.
+			if capped := res.PeakInFlight == res.MaxInFlight; capped == tc.keepsUp || res.PeakInFlight < 1 {
+				t.Errorf("PeakInFlight = %d of %d; want the cap reached = %v", res.PeakInFlight, res.MaxInFlight, !tc.keepsUp)
+			}
 		})
 	}
 }
