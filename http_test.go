@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,10 +38,19 @@ func TestHTTPStudy(t *testing.T) {
 	plan.TermAfter, plan.Term = 100*time.Millisecond, 300*time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := compare.RunHTTP(ctx, compare.Options{Pools: []string{"custom", "ants"}, Exe: bin}, plan)
+	// "nope" is no executor: its server exits at once, which the study must record and
+	// get past.
+	res, err := compare.RunHTTP(ctx, compare.Options{Pools: []string{"custom", "ants", "nope"}, Exe: bin}, plan)
 	if err != nil {
 		t.Fatalf("RunHTTP() = %v", err)
 	}
+	if n := len(res.Servers); n != 4 {
+		t.Fatalf("%d servers; want 4", n)
+	}
+	if bad := res.Servers[3]; bad.Name != "nope" || !strings.Contains(bad.Error, "exited before listening") || bad.Peak.N != 0 {
+		t.Errorf("server nope = %+v; want an error that it exited before listening, and no figures", bad)
+	}
+	res.Servers = res.Servers[:3]
 	var names []string
 	for _, s := range res.Servers {
 		names = append(names, s.Name)

@@ -227,7 +227,10 @@ func RunHTTP(ctx context.Context, opts Options, plan HTTPPlan) (res *HTTP, err e
 		return res, fmt.Errorf("compare: http: the nethttp reference did not start: %s", res.Servers[0].Error)
 	}
 	// st shares procs with the deferred kill: a server that exits is set to nil there.
-	st := httpStudy{opts: opts, plan: plan, procs: procs, res: res}
+	st := httpStudy{opts: opts, plan: plan, procs: procs, res: res, left: make([]int, len(names))}
+	for i := range st.left {
+		st.left[i] = runs
+	}
 	for _, step := range []func(context.Context) error{st.warmup, st.peak, st.open, st.sleep, st.term} {
 		if err := step(ctx); err != nil {
 			return res, err
@@ -242,6 +245,7 @@ type httpStudy struct {
 	plan  HTTPPlan
 	procs []*serverProc // nil where the server did not start
 	res   *HTTP
+	left  []int // runs left per server, for the progress of one that fails
 }
 
 // load runs the generator against server i with the plan's timeout and split.
@@ -276,7 +280,12 @@ func (st *httpStudy) each(ctx context.Context, f func(i int) error) error {
 			if err := st.fail(ctx, i, err); err != nil {
 				return err
 			}
+			// None of its runs is left to do.
+			st.opts.Progress.Add(st.left[i])
+			st.left[i] = 0
+			continue
 		}
+		st.left[i]--
 		st.opts.Progress.Add(1)
 	}
 	return nil
