@@ -169,10 +169,11 @@ func (s *serverProc) kill() error {
 }
 
 // childProcess sets up cmd as a child of the study: its own process group, killed whole
-// when cmd's context ends, with GOMAXPROCS procs.
+// when cmd's context ends or the study's process dies, with GOMAXPROCS procs.
 func childProcess(cmd *exec.Cmd, procs int) {
 	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	dieWithParent(cmd.SysProcAttr)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second
 }
