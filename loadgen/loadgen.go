@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -218,6 +219,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return res, ctx.Err()
 }
 
+// maxRate is the highest open-loop rate: one request a microsecond, far beyond what one
+// machine's loopback carries with a connection per request.
+const maxRate = 1_000_000
+
 // check validates cfg and fills in its defaults.
 func (cfg *Config) check() error {
 	host, _, err := net.SplitHostPort(cfg.Target)
@@ -227,14 +232,15 @@ func (cfg *Config) check() error {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return fmt.Errorf("loadgen: target %q: want a loopback IP such as 127.0.0.1", cfg.Target)
 	}
-	if len(cfg.Path) == 0 || cfg.Path[0] != '/' {
-		return fmt.Errorf("loadgen: path %q: want one starting with /", cfg.Path)
+	// The path goes into the request line as it is: no spaces or control characters.
+	if len(cfg.Path) == 0 || cfg.Path[0] != '/' || strings.ContainsFunc(cfg.Path, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return fmt.Errorf("loadgen: path %q: want one starting with /, without spaces or control characters", cfg.Path)
 	}
 	switch {
 	case cfg.Duration <= 0:
 		return fmt.Errorf("loadgen: duration %v: want > 0", cfg.Duration)
-	case cfg.Rate < 0:
-		return fmt.Errorf("loadgen: rate %v: want >= 0", cfg.Rate)
+	case cfg.Rate < 0 || cfg.Rate > maxRate:
+		return fmt.Errorf("loadgen: rate %v: want 0 to %d", cfg.Rate, maxRate)
 	case cfg.Rate == 0 && cfg.Clients < 1:
 		return fmt.Errorf("loadgen: clients %d: want >= 1 in closed loop", cfg.Clients)
 	case cfg.Timeout < 0 || cfg.MaxInFlight < 0 || cfg.MaxRequests < 0:

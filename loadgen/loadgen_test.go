@@ -211,6 +211,8 @@ func TestConfigCheck(t *testing.T) {
 		{"name", Config{Target: "localhost:80", Path: "/", Clients: 1, Duration: time.Second}, "loopback"},
 		{"no port", Config{Target: "127.0.0.1", Path: "/", Clients: 1, Duration: time.Second}, "missing port"},
 		{"path", Config{Target: "127.0.0.1:80", Path: "x", Clients: 1, Duration: time.Second}, "path"},
+		{"path with space", Config{Target: "127.0.0.1:80", Path: "/ HTTP/1.0\r\n", Clients: 1, Duration: time.Second}, "path"},
+		{"rate", Config{Target: "127.0.0.1:80", Path: "/", Rate: 2e6, Duration: time.Second}, "rate"},
 		{"duration", Config{Target: "127.0.0.1:80", Path: "/", Clients: 1}, "duration"},
 		{"clients", Config{Target: "127.0.0.1:80", Path: "/", Duration: time.Second}, "clients"},
 	} {
