@@ -52,15 +52,22 @@ func readRequest(r io.Reader, maxHeaderBytes int) (*http.Request, error) {
 // errMissingHost is an HTTP/1.1 request without Host, which net/http also refuses.
 var errMissingHost = errors.New("missing required Host header")
 
-// exchange reads one request from r, answers it on w through rt, and reports how it went.
+// An exchange is what happened on one connection, for the log.
+type exchange struct {
+	out          outcome
+	status       int    // 0 when nothing was sent
+	method, path string // "" when no request was read
+}
+
+// serveOne reads one request from r, answers it on w through rt, and reports how it went.
 // It does no I/O but through r and w, so that the fuzz test can drive it with bytes.
-func exchange(r io.Reader, w io.Writer, rt routes, maxHeaderBytes int) outcome {
+func serveOne(r io.Reader, w io.Writer, rt routes, maxHeaderBytes int) exchange {
 	req, err := readRequest(r, maxHeaderBytes)
 	if err != nil {
 		var rep reply
 		switch {
 		case isCommonReadError(err):
-			return silent
+			return exchange{out: silent}
 		case errors.Is(err, errHeaderTooLarge):
 			rep = textReply(http.StatusRequestHeaderFieldsTooLarge, "431 Request Header Fields Too Large")
 		case errors.Is(err, errMissingHost):
@@ -69,9 +76,9 @@ func exchange(r io.Reader, w io.Writer, rt routes, maxHeaderBytes int) outcome {
 			rep = textReply(http.StatusBadRequest, "400 Bad Request")
 		}
 		if writeReply(w, nil, rep) != nil {
-			return broken
+			return exchange{out: broken, status: rep.status}
 		}
-		return refused
+		return exchange{out: refused, status: rep.status}
 	}
 	rep := rt.serve(req)
 	// Read what is left of the body (a POST that gets a 405, say), so that closing does not
@@ -80,10 +87,11 @@ func exchange(r io.Reader, w io.Writer, rt routes, maxHeaderBytes int) outcome {
 	if _, err := io.Copy(io.Discard, req.Body); err != nil {
 		rt.log.Debug("discarding request body", "err", err)
 	}
+	ex := exchange{out: answered, status: rep.status, method: req.Method, path: req.URL.Path}
 	if writeReply(w, req, rep) != nil {
-		return broken
+		ex.out = broken
 	}
-	return answered
+	return ex
 }
 
 // isCommonReadError is an end of input that net/http answers with silence: nothing at all

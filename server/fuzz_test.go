@@ -29,27 +29,28 @@ func FuzzReadRequest(f *testing.F) {
 	const maxHeaderBytes = 1 << 10
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out bytes.Buffer
-		got := exchange(bytes.NewReader(data), &out, rt, maxHeaderBytes)
+		ex := serveOne(bytes.NewReader(data), &out, rt, maxHeaderBytes)
+		got := ex.out
 		switch got {
 		case silent:
 			if out.Len() != 0 {
-				t.Fatalf("exchange() = silent but wrote %q", out.Bytes())
+				t.Fatalf("serveOne() = silent but wrote %q", out.Bytes())
 			}
 			return
 		case broken:
-			t.Fatalf("exchange() = broken writing to a bytes.Buffer")
+			t.Fatalf("serveOne() = broken writing to a bytes.Buffer")
 		}
 		req := &http.Request{Method: http.MethodGet}
 		if got == answered {
 			var err error
 			if req, err = readRequest(bytes.NewReader(data), maxHeaderBytes); err != nil {
-				t.Fatalf("exchange() = answered, but the request does not read again: %v", err)
+				t.Fatalf("serveOne() = answered, but the request does not read again: %v", err)
 			}
 		}
 		br := bufio.NewReader(&out)
 		resp, err := http.ReadResponse(br, req)
 		if err != nil {
-			t.Fatalf("exchange() = %v, wrote %q: %v", got, out.Bytes(), err)
+			t.Fatalf("serveOne() = %v, wrote %q: %v", got, out.Bytes(), err)
 		}
 		body, err := io.ReadAll(resp.Body)
 		if err != nil {
@@ -65,6 +66,9 @@ func FuzzReadRequest(f *testing.F) {
 		}
 		if req.Method != http.MethodHead && int64(len(body)) != resp.ContentLength {
 			t.Fatalf("body of %d bytes; Content-Length %d", len(body), resp.ContentLength)
+		}
+		if resp.StatusCode != ex.status {
+			t.Fatalf("serveOne() reports status %d; wrote %d", ex.status, resp.StatusCode)
 		}
 		if !resp.Close {
 			t.Fatalf("response without Connection: close")

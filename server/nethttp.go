@@ -99,8 +99,11 @@ func (n *NetHTTP) Stats() Stats {
 // Serve serves connections from ln until Shutdown (it returns http.ErrServerClosed), ctx
 // is done (it returns ctx's error), or ln fails. It closes ln.
 func (n *NetHTTP) Serve(ctx context.Context, ln net.Listener) error {
+	// ctx and Shutdown may both close ln: once is enough, and Shutdown must not report the
+	// second close as a failure.
+	ln = &onceCloseListener{Listener: ln}
 	stop := context.AfterFunc(ctx, func() {
-		if err := ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := ln.Close(); err != nil {
 			n.srv.ErrorLog.Printf("closing listener: %v", err)
 		}
 	})
@@ -110,6 +113,18 @@ func (n *NetHTTP) Serve(ctx context.Context, ln net.Listener) error {
 		return ctx.Err()
 	}
 	return err
+}
+
+// onceCloseListener closes its listener once and gives every caller that one result.
+type onceCloseListener struct {
+	net.Listener
+	once sync.Once
+	err  error
+}
+
+func (l *onceCloseListener) Close() error {
+	l.once.Do(func() { l.err = l.Listener.Close() })
+	return l.err
 }
 
 // Shutdown calls http.Server.Shutdown, which closes the listeners and waits for the

@@ -224,32 +224,33 @@ func (s *Server) submit(task func()) (err error) {
 // serveConn is one task: it reads one request from c, answers it and closes c.
 func (s *Server) serveConn(c net.Conn) {
 	start := time.Now()
-	out := broken
+	ex := exchange{out: broken}
 	defer func() {
 		if v := recover(); v != nil {
 			s.opts.Logger.Error("connection task panicked", "panic", v)
 		}
-		s.finish(c, out, start)
+		s.finish(c, ex, start)
 	}()
 	// The deadline starts now, when a worker starts reading: time queued does not count.
 	if err := c.SetReadDeadline(start.Add(s.opts.ReadTimeout)); err != nil {
 		s.opts.Logger.Debug("setting read deadline", "err", err)
 		return
 	}
-	out = exchange(c, &deadlineWriter{c: c}, s.rt, s.opts.MaxHeaderBytes)
+	ex = serveOne(c, &deadlineWriter{c: c}, s.rt, s.opts.MaxHeaderBytes)
 }
 
 // finish closes c and counts how it ended.
-func (s *Server) finish(c net.Conn, out outcome, start time.Time) {
+func (s *Server) finish(c net.Conn, ex exchange, start time.Time) {
 	if err := c.Close(); err != nil {
 		s.opts.Logger.Debug("closing connection", "err", err)
 	}
-	if out == answered {
+	if ex.out == answered {
 		s.served.Add(1)
 	} else {
 		s.failed.Add(1)
 	}
-	s.opts.Logger.Debug("connection done", "remote", c.RemoteAddr().String(), "outcome", out.String(), "took", time.Since(start))
+	s.opts.Logger.Debug("connection done", "remote", c.RemoteAddr().String(), "outcome", ex.out.String(),
+		"method", ex.method, "path", ex.path, "status", ex.status, "took", time.Since(start))
 }
 
 // reject answers c with 503 and closes it.
@@ -299,7 +300,8 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 // waits for the accept loops to return (one may be blocked in Submit until a worker is
 // free), shuts the executor down, and waits until every accepted connection has been
 // answered. It returns nil after a clean drain, or an error wrapping ctx's when ctx ends
-// first; calling it again waits again.
+// first. If ctx ends while an accept loop is still blocked in Submit, the executor is not
+// shut down yet; calling Shutdown again finishes the job, as it waits again.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
@@ -314,24 +316,20 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.loops.close()
 
 	// The executor is shut down only once the accept loops are done, so that no Submit
-	// races its Shutdown (a race some libraries lose, see pools' adapter docs). When ctx
-	// ends first, it is shut down anyway, which frees a blocked Submit where the library
-	// can.
-	var errs []error
+	// runs during its Shutdown: in some libraries that is a race (errgroup's Go against
+	// Wait, conc's Go against a closed channel). A Submit blocked on a saturated executor
+	// returns as soon as a worker is free, so this wait is as long as the longest task.
 	select {
 	case <-s.loops.idle():
 	case <-ctx.Done():
+		return fmt.Errorf("server: shutdown: an accept loop is still in Submit; the executor is not shut down yet: %w", ctx.Err())
 	}
+	var errs []error
 	s.exOnce.Do(func() {
 		if err := s.ex.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("server: shutting the executor down: %w", err))
 		}
 	})
-	select {
-	case <-s.loops.idle():
-	default:
-		return errors.Join(append(errs, fmt.Errorf("server: shutdown: an accept loop is still in Submit: %w", ctx.Err()))...)
-	}
 	s.conns.close()
 	select {
 	case <-s.conns.idle():

@@ -24,7 +24,7 @@ import (
 )
 
 // generous is a deadline no healthy server comes near.
-const generous = 30 * time.Second
+const generous = 5 * time.Second
 
 // An httpServer is what Server and NetHTTP have in common.
 type httpServer interface {
@@ -103,12 +103,17 @@ func forEach(t *testing.T, cfg pools.Config, opts server.Options, test func(t *t
 
 // roundTrip sends raw on a new connection to addr and reads one response.
 func roundTrip(addr, raw string) (*http.Response, []byte, error) {
+	return roundTripWithin(addr, raw, generous)
+}
+
+// roundTripWithin is roundTrip giving up after d.
+func roundTripWithin(addr, raw string, d time.Duration) (*http.Response, []byte, error) {
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer c.Close()
-	if err := c.SetDeadline(time.Now().Add(generous)); err != nil {
+	if err := c.SetDeadline(time.Now().Add(d)); err != nil {
 		return nil, nil, err
 	}
 	if _, err := io.WriteString(c, raw); err != nil {
@@ -466,5 +471,64 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("gave up waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestShutdownDeadline checks that Shutdown ends at its deadline with ctx's error while a
+// request outlasts it, whether the next connection waits in the executor's queue or in a
+// blocked Submit, that the request in a worker's hands still gets its answer, and that a
+// second Shutdown finishes the drain or names what was lost. What becomes of the waiting
+// request depends on the executor, and is logged.
+func TestShutdownDeadline(t *testing.T) {
+	for _, name := range names() {
+		t.Run("server="+name, func(t *testing.T) {
+			// pond v1's StopAndWaitFor leaves a goroutine behind when its deadline passes:
+			// it sends on an unbuffered channel nobody reads any more (pond.go:345).
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
+				goleak.IgnoreTopFunction("github.com/alitto/pond.(*WorkerPool).StopAndWaitFor.func1"))
+			// One worker and a queue of one where the executor has a queue: the next
+			// request waits in the queue there, and in a blocked Submit elsewhere.
+			r := start(t, name, pools.Config{Workers: 1, Queue: 1}, server.Options{})
+			type result struct {
+				status int
+				err    error
+			}
+			slow, next := make(chan result, 1), make(chan result, 1)
+			// Answers come within a second; a dropped connection would get none.
+			send := func(path string, to chan<- result) {
+				resp, _, err := roundTripWithin(r.addr, get(path), 2*time.Second)
+				if err != nil {
+					to <- result{err: err}
+					return
+				}
+				to <- result{status: resp.StatusCode}
+			}
+			go send("/sleep?ms=500", slow)
+			waitFor(t, "the slow request to be accepted", func() bool { return r.srv.Stats().Accepted == 1 })
+			go send("/", next)
+			waitFor(t, "the next request to be accepted", func() bool { return r.srv.Stats().Accepted == 2 })
+
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			if err := r.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Shutdown() with a request outlasting it = %v; want context.DeadlineExceeded", err)
+			}
+			if res := <-slow; res.err != nil || res.status != http.StatusOK {
+				t.Errorf("slow request: %d, %v; want 200", res.status, res.err)
+			}
+			// A task the executor dropped leaves its connection unanswered: the client's
+			// deadline is what ends the wait then.
+			res := <-next
+			ctx2, cancel2 := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel2()
+			err := r.srv.Shutdown(ctx2)
+			t.Logf("the request waiting at the deadline: status %d, err %v; second Shutdown: %v; %+v", res.status, res.err, err, r.srv.Stats())
+			if answered := res.err == nil; answered != (err == nil) {
+				t.Errorf("waiting request answered: %v, but second Shutdown() = %v", answered, err)
+			}
+			if err := <-r.serve; !errors.Is(err, http.ErrServerClosed) {
+				t.Errorf("Serve() = %v; want http.ErrServerClosed", err)
+			}
+		})
 	}
 }
