@@ -21,7 +21,9 @@ type Results struct {
 	Env     Env  `json:"env"`
 	Partial bool `json:"partial"` // the run was stopped before every study finished
 	// One field per study, nil when the study did not run.
-	HTTP *HTTP `json:"http,omitempty"`
+	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
+	HTTP       *HTTP       `json:"http,omitempty"`
+	Shutdown   *Shutdown   `json:"shutdown,omitempty"`
 }
 
 // Env describes the machine and the run that produced a Results.

@@ -40,6 +40,10 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		}
 		var err error
 		switch s {
+		case "ergonomics":
+			res.Ergonomics, err = studyErgonomics(ctx, opts)
+		case "shutdown":
+			res.Shutdown, err = RunShutdown(ctx, opts)
 		case "http":
 			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
 		default:

@@ -11,7 +11,7 @@ import (
 // channel of Queue tasks in front (unbuffered when 0).
 //
 // Submit blocks while the channel is full. A panicking task is recovered by the worker and
-// passed to the default panic handler, which prints it with its stack to stderr. Submit
+// passed to the default panic handler, which prints it with its stack to stdout. Submit
 // after a stop panics with pond.ErrSubmitOnStoppedPool: the library's Submit returns no
 // error, so this adapter's Submit never returns one either. StopAndWaitFor, at its
 // deadline, cancels the pool's context so workers drop what is still queued.

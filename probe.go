@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"poolbench/compare"
+	"poolbench/pools"
+)
+
+// runProbe is `poolbench probe`: the shutdown probes on one executor, for a person to watch
+// or, with --json, for a script.
+func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
+	pool := fs.String("pool", "custom", "executor to probe: "+strings.Join(pools.Names(), ", "))
+	probe := fs.String("probe", "all", "probe to run, or all: "+strings.Join(compare.Probes(), ", "))
+	asJSON := fs.Bool("json", false, `print one JSON object per probe per line: {"pool","probe","verdict","evidence"}`)
+	quick := fs.Bool("quick", false, "fewer rounds for the probes that run many")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: poolbench probe [flags]\n\nRuns shutdown-robustness probes on one executor, each in a child process with a\nhard timeout, and prints each probe's verdict with its evidence.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if !slices.Contains(pools.Names(), *pool) {
+		return usagef("-pool: unknown %q (known: %s)", *pool, strings.Join(pools.Names(), ", "))
+	}
+	ids := compare.Probes()
+	if *probe != "all" {
+		if !slices.Contains(ids, *probe) {
+			return usagef("-probe: unknown %q (known: all, %s)", *probe, strings.Join(ids, ", "))
+		}
+		ids = []string{*probe}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("probe: finding poolbench's own binary: %w", err)
+	}
+	enc := json.NewEncoder(stdout)
+	for _, id := range ids {
+		v, err := compare.RunProbe(ctx, *pool, id, compare.ProbeOptions{Exe: exe, Quick: *quick})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if err := enc.Encode(v); err != nil {
+				return fmt.Errorf("probe: %w", err)
+			}
+			continue
+		}
+		if _, err := fmt.Fprintf(stdout, "%-10s %-15s %s\n    %s\n", v.Pool, v.Probe, v.Verdict, v.Evidence); err != nil {
+			return fmt.Errorf("probe: %w", err)
+		}
+	}
+	return nil
+}
+
+// runProbeChild is the hidden `poolbench probe-child`: one probe's rounds inside the child
+// process that `poolbench probe` and `poolbench compare` start.
+func runProbeChild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("probe-child", flag.ContinueOnError)
+	pool := fs.String("pool", "", "executor")
+	probe := fs.String("probe", "", "probe id")
+	rounds := fs.Int("rounds", 0, "rounds (0: the probe's default)")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	return compare.RunProbeChild(ctx, *probe, *rounds, func(cfg pools.Config) (pools.Executor, error) {
+		return pools.New(*pool, cfg)
+	}, stdout)
+}
