@@ -5,8 +5,8 @@
 //
 //	poolbench pools      list the executors, their libraries, versions and native calls
 //	poolbench compare    run the studies and write results/results.json
-//	poolbench probe      run shutdown-robustness probes on one executor, each in a child process
 //	poolbench serve      the book's web server on any executor (--pool=NAME) or net/http
+//	poolbench probe      run shutdown-robustness probes on one executor, each in a child process
 //
 // Each subcommand takes -h for its flags. A usage error exits 2, a failure 1.
 package main
@@ -53,9 +53,10 @@ func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
 		{name: "compare", summary: "run the studies and write results.json", run: runCompare},
+		{name: "serve", summary: "the book's web server on any executor, or net/http", run: runServe},
+		{name: "loadgen", summary: "HTTP load on one server, as JSON (the HTTP study's child)", hidden: true, run: runLoadgen},
 		{name: "probe", summary: "run shutdown-robustness probes on one executor", run: runProbe},
 		{name: "probe-child", hidden: true, run: runProbeChild},
-		{name: "serve", summary: "the book's web server on any executor, or net/http", run: runServe},
 	}
 }
 
