@@ -4,6 +4,7 @@
 // Usage:
 //
 //	poolbench pools      list the executors, their libraries, versions and native calls
+//	poolbench serve      the book's web server on any executor (--pool=NAME) or net/http
 //	poolbench compare    run the studies and write results/results.json and the report
 //	poolbench report     render a saved results.json as REPORT.md, report.html and charts
 //	poolbench probe      run shutdown-robustness probes on one executor, each in a child process
@@ -26,9 +27,19 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		// The first SIGINT or SIGTERM stops poolbench gracefully. signal.NotifyContext would
+		// keep catching signals; Stop gives the next one its default action, ending
+		// poolbench at once, and it does so before anyone sees ctx end.
+		signal.Stop(sigs)
+		cancel()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
@@ -42,8 +53,10 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "pools", summary: "list the executors, their libraries, versions and native calls", run: runPools},
+		{name: "serve", summary: "the book's web server on any executor, or net/http", run: runServe},
 		{name: "compare", summary: "run the studies and write results.json and the report", run: runCompare},
 		{name: "report", summary: "render a saved results.json as REPORT.md, report.html and charts", run: runReport},
+		{name: "loadgen", summary: "HTTP load on one server, as JSON (the HTTP study's child)", hidden: true, run: runLoadgen},
 		{name: "probe", summary: "run shutdown-robustness probes on one executor", run: runProbe},
 		{name: "probe-child", hidden: true, run: runProbeChild},
 	}

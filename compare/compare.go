@@ -22,6 +22,7 @@ type Results struct {
 	Partial bool `json:"partial"` // the run was stopped before every study finished
 	// One field per study, nil when the study did not run.
 	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
+	HTTP       *HTTP       `json:"http,omitempty"`
 	Shutdown   *Shutdown   `json:"shutdown,omitempty"`
 }
 

@@ -44,6 +44,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 			res.Ergonomics, err = studyErgonomics(ctx, opts)
 		case "shutdown":
 			res.Shutdown, err = RunShutdown(ctx, opts)
+		case "http":
+			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
 		default:
 			err = fmt.Errorf("compare: study %q is not built yet", s)
 		}
