@@ -18,7 +18,3 @@ func summarySection(res *compare.Results) (section, error) {
 func throughputSection(res *compare.Results) (section, error) {
 	return section{ID: "throughput", Title: "Throughput", Blocks: notRun("throughput")}, nil
 }
-
-func httpSection(res *compare.Results) (section, error) {
-	return section{ID: "http", Title: "HTTP", Blocks: notRun("http")}, nil
-}
