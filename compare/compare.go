@@ -21,6 +21,7 @@ type Results struct {
 	Env     Env  `json:"env"`
 	Partial bool `json:"partial"` // the run was stopped before every study finished
 	// One field per study, nil when the study did not run.
+	Throughput *Throughput `json:"throughput,omitempty"`
 }
 
 // Env describes the machine and the run that produced a Results.

@@ -40,6 +40,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		}
 		var err error
 		switch s {
+		case "throughput":
+			res.Throughput, err = runThroughput(ctx, opts)
 		default:
 			err = fmt.Errorf("compare: study %q is not built yet", s)
 		}
