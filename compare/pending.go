@@ -44,6 +44,9 @@ type Pending struct {
 // Either way the gate then opens, every accepted task runs, and the executor is shut down.
 func MeasurePending(ctx context.Context, pool string, workers, tasks int, stall time.Duration) (Pending, error) {
 	p := Pending{Pool: pool, Tasks: tasks, Workers: workers}
+	// Two GCs: the first may shrink stacks that the second then counts settled, so that
+	// the baseline does not fall while we measure.
+	runtime.GC()
 	runtime.GC()
 	heap0, stack0 := liveMemory()
 	g0 := runtime.NumGoroutine()
