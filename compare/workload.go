@@ -61,7 +61,8 @@ func Workloads(cal Calibration) []Workload {
 	short, long := max(rounds/10, 1), rounds*10
 	return []Workload{
 		{Name: "noop", Workers: procs, About: "an empty task: the executor's dispatch cost alone"},
-		{Name: "cpu", Workers: procs, About: "Spin for about 10µs (calibrated) per task",
+		{Name: "cpu", Workers: procs, About: "Spin for about 10µs (calibrated) per task; with one submitter " +
+			"this measures how fast the pool hands work to idle workers more than what a task costs",
 			Work: func(i int) uint64 { return Spin(rounds, uint64(i)) }},
 		{Name: "io", Workers: IOWorkers, About: "time.Sleep(1ms) per task, one worker per task of a batch",
 			Work: func(int) uint64 { time.Sleep(IOSleep); return 0 }},
