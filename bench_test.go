@@ -23,14 +23,19 @@ import (
 //	go tool benchstat -col /pool -row /work,/sub new.txt
 func BenchmarkThroughput(b *testing.B) {
 	cal := compare.Calibrate()
-	b.Logf("cpu task: %d Spin rounds, median %.0f ns (target %v); batch %d tasks; io workers %d",
-		cal.Rounds, cal.Task.Median, cal.Target, compare.BatchSize, compare.IOWorkers)
 	for _, w := range compare.Workloads(cal) {
 		b.Run("work="+w.Name, func(b *testing.B) {
 			for _, sub := range compare.Submitters() {
 				b.Run(fmt.Sprintf("sub=%d", sub), func(b *testing.B) {
 					for _, pool := range append(pools.Names(), compare.Floors()...) {
-						b.Run("pool="+pool, func(b *testing.B) { benchBatches(b, w, sub, pool) })
+						b.Run("pool="+pool, func(b *testing.B) {
+							if w.Name == "cpu" && sub == 1 && pool == compare.FloorStatic {
+								// A parent's log is not printed without -v; a leaf's is, once per -count.
+								b.Logf("calibration: a cpu task is %d Spin rounds, median %.0f ns of %d (target %v); batch %d tasks; io workers %d",
+									cal.Rounds, cal.Task.Median, cal.Task.N, cal.Target, compare.BatchSize, compare.IOWorkers)
+							}
+							benchBatches(b, w, sub, pool)
+						})
 					}
 				})
 			}

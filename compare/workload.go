@@ -129,21 +129,36 @@ func Calibrate() Calibration {
 	})
 }
 
-// calibrate is Calibrate with the timing of Spin(rounds) given as measure. It takes the
-// fastest of several probes, because on a shared machine every disturbance only adds time:
-// the fastest is the closest to the work alone.
+// calibrate is Calibrate with the timing of Spin(rounds) given as measure. It first runs
+// Spin for a while, so that a core that was idle has reached its working clock. It then
+// takes the fastest of several long probes, because on a shared machine every disturbance
+// only adds time, and finally corrects the rounds by the median of task-sized runs, since
+// short and long runs need not scale exactly.
 func calibrate(target time.Duration, measure func(rounds int) time.Duration) Calibration {
+	var warm time.Duration
+	for i := 0; i < 1000 && warm < 20*time.Millisecond; i++ {
+		warm += measure(calibrationProbe)
+	}
 	const probes = 15
 	fastest := time.Duration(1<<63 - 1)
 	for range probes {
 		fastest = min(fastest, measure(calibrationProbe))
 	}
-	fastest = max(fastest, 1)
-	rounds := max(int(float64(calibrationProbe)*float64(target)/float64(fastest)+0.5), 1)
-	const tasks = 51
-	ns := make([]float64, tasks)
+	rounds := scaleRounds(calibrationProbe, target, fastest)
+	rounds = scaleRounds(rounds, target, time.Duration(timeTasks(rounds, measure).Median))
+	return Calibration{Target: target, Rounds: rounds, Task: timeTasks(rounds, measure)}
+}
+
+// scaleRounds returns the rounds that take target if rounds took took.
+func scaleRounds(rounds int, target, took time.Duration) int {
+	return max(int(float64(rounds)*float64(target)/float64(max(took, 1))+0.5), 1)
+}
+
+// timeTasks times 51 runs of Spin(rounds), in ns.
+func timeTasks(rounds int, measure func(rounds int) time.Duration) Summary {
+	ns := make([]float64, 51)
 	for i := range ns {
 		ns[i] = float64(measure(rounds).Nanoseconds())
 	}
-	return Calibration{Target: target, Rounds: rounds, Task: Summarize(ns, "ns")}
+	return Summarize(ns, "ns")
 }

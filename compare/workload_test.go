@@ -23,6 +23,7 @@ func TestCalibrate(t *testing.T) {
 		{"2ns per round", 2 * time.Nanosecond, 10 * time.Microsecond, 5000},
 		{"half a ns per round", 0, 10 * time.Microsecond, 20000},
 		{"slow machine", 100 * time.Nanosecond, 10 * time.Microsecond, 100},
+		{"long probes run slow", 2 * time.Nanosecond, 10 * time.Microsecond, 5000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
@@ -32,7 +33,10 @@ func TestCalibrate(t *testing.T) {
 				if tc.perRound == 0 {
 					d = time.Duration(rounds / 2)
 				}
-				if calls == 3 { // one disturbed probe: calibration must ignore it
+				if rounds == calibrationProbe && tc.name == "long probes run slow" {
+					d = d * 3 / 2 // the task-sized runs must correct this
+				}
+				if calls%7 == 0 { // disturbed runs: calibration must ignore them
 					d *= 5
 				}
 				return d
