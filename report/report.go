@@ -77,3 +77,8 @@ func build(res *compare.Results) (document, error) {
 	}
 	return d, nil
 }
+
+// notRun is the section body for a study the run did not include.
+func notRun(study string) []block {
+	return []block{para(fmt.Sprintf("This run did not include the %s study (`poolbench compare --studies=%s`).", study, study))}
+}
