@@ -24,6 +24,7 @@ type Results struct {
 	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
 	HTTP       *HTTP       `json:"http,omitempty"`
 	Shutdown   *Shutdown   `json:"shutdown,omitempty"`
+	Throughput *Throughput `json:"throughput,omitempty"`
 }
 
 // Env describes the machine and the run that produced a Results.

@@ -46,6 +46,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 			res.Shutdown, err = RunShutdown(ctx, opts)
 		case "http":
 			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
+		case "throughput":
+			res.Throughput, err = runThroughput(ctx, opts)
 		default:
 			err = fmt.Errorf("compare: study %q is not built yet", s)
 		}
