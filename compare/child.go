@@ -168,10 +168,13 @@ func (s *serverProc) kill() error {
 	return nil
 }
 
-// childProcess sets up cmd as a child of the study: its own process group, killed whole
-// when cmd's context ends or the study's process dies, with GOMAXPROCS procs.
+// childProcess sets up cmd as a child of a study: its own process group, killed whole
+// when cmd's context ends or the study's process dies, with GOMAXPROCS procs (inherited
+// when 0).
 func childProcess(cmd *exec.Cmd, procs int) {
-	cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
+	if procs > 0 {
+		cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(procs))
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	dieWithParent(cmd.SysProcAttr)
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
