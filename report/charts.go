@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -77,11 +78,14 @@ func barChart(file, title, yLabel string, bars []bar) (chart, error) {
 	}
 	bc.Color = color.RGBA{R: 0x4c, G: 0x78, B: 0xa8, A: 0xff}
 	bc.LineStyle.Width = 0
-	ebp, err := plotter.NewYErrorBars(eb)
-	if err != nil {
-		return chart{}, fmt.Errorf("report: %s: %w", file, err)
+	p.Add(bc, plotter.NewGrid())
+	if slices.ContainsFunc(bars, func(b bar) bool { return b.Lo != b.Hi }) {
+		ebp, err := plotter.NewYErrorBars(eb)
+		if err != nil {
+			return chart{}, fmt.Errorf("report: %s: %w", file, err)
+		}
+		p.Add(ebp)
 	}
-	p.Add(bc, ebp, plotter.NewGrid())
 	p.Y.Min = 0
 	p.NominalX(names...)
 	svg, err := render(p, vg.Points(float64(60+40*len(bars))), vg.Points(240))

@@ -15,7 +15,7 @@ func envSection(res *compare.Results) (section, error) {
 		s.Blocks = append(s.Blocks, para("**Partial run**: it was stopped before every study finished; sections without data say so."))
 	}
 	s.Blocks = append(s.Blocks, table{
-		Header: []string{"", ""},
+		Header: []string{"run", ""},
 		Rows: [][]string{
 			{"Go", e.GoVersion},
 			{"OS/arch", e.OS + "/" + e.Arch},
