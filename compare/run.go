@@ -2,6 +2,7 @@ package compare
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,8 +21,9 @@ type Options struct {
 	Progress *Progress // nil reports nothing
 }
 
-// Run runs the named studies in order into res. When ctx ends early, it keeps what was
-// measured, marks res partial and returns ctx's error.
+// Run runs the named studies, in report order, into res. A study that fails does not stop
+// the others: Run goes on, marks res partial and returns the failures joined. When ctx
+// ends early, Run keeps what was measured, marks res partial and returns ctx's error.
 func Run(ctx context.Context, studies []string, opts Options, res *Results) error {
 	start := time.Now()
 	defer func() { res.Env.Duration = time.Since(start).Round(time.Millisecond) }()
@@ -30,6 +32,9 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 			return fmt.Errorf("compare: unknown study %q (known: %s)", s, strings.Join(Studies(), ", "))
 		}
 	}
+	defer opts.Progress.Finish()
+	var errs []error
+	k := 0
 	for _, s := range Studies() {
 		if !slices.Contains(studies, s) {
 			continue
@@ -38,25 +43,26 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 			res.Partial = true
 			return err
 		}
+		k++
+		opts.Progress.Study(k, len(studies))
 		var err error
 		switch s {
 		case "ergonomics":
 			res.Ergonomics, err = studyErgonomics(ctx, opts)
-		case "shutdown":
-			res.Shutdown, err = RunShutdown(ctx, opts)
-		case "http":
-			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
 		case "throughput":
 			res.Throughput, err = runThroughput(ctx, opts)
-		default:
-			err = fmt.Errorf("compare: study %q is not built yet", s)
+		case "http":
+			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
+		case "shutdown":
+			res.Shutdown, err = RunShutdown(ctx, opts)
 		}
 		if err != nil {
+			res.Partial = true
 			if ctx.Err() != nil {
-				res.Partial = true
+				return fmt.Errorf("compare: %s: %w", s, err)
 			}
-			return fmt.Errorf("compare: %s: %w", s, err)
+			errs = append(errs, fmt.Errorf("compare: %s: %w", s, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

@@ -12,7 +12,7 @@ func envSection(res *compare.Results) (section, error) {
 	e := res.Env
 	s := section{ID: "environment", Title: "Environment"}
 	if res.Partial {
-		s.Blocks = append(s.Blocks, para("**Partial run**: it was stopped before every study finished; sections without data say so."))
+		s.Blocks = append(s.Blocks, para("**Partial run**: not every study finished (the run was stopped, or a study failed); sections without data say so."))
 	}
 	s.Blocks = append(s.Blocks, table{
 		Header: []string{"run", ""},
