@@ -13,15 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"poolbench/compare"
 	"poolbench/pools"
 	"poolbench/server"
 )
 
-// netHTTP is the --pool name of the plain net/http.Server.
-const netHTTP = "nethttp"
-
 // servePools returns every name --pool takes.
-func servePools() []string { return append(pools.Names(), netHTTP) }
+func servePools() []string { return append(pools.Names(), compare.NetHTTP) }
 
 // A webServer is server.Server or server.NetHTTP.
 type webServer interface {
@@ -124,7 +122,7 @@ and 1 past --shutdown-timeout. A second signal exits at once.`)
 // for nethttp, which runs one goroutine per connection). The custom pool gets the server's
 // logger, so that at debug level it logs the book's worker messages.
 func newWebServer(name string, cfg pools.Config, opts server.Options) (webServer, int, error) {
-	if name == netHTTP {
+	if name == compare.NetHTTP {
 		return server.NewNetHTTP(opts), 0, nil
 	}
 	var ex pools.Executor

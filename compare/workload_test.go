@@ -198,8 +198,10 @@ func TestMeasurePending(t *testing.T) {
 			if p.Accepted != tasks {
 				t.Errorf("Accepted = %d; want %d", p.Accepted, tasks)
 			}
-			if p.HeapBytes+p.StackBytes <= 0 {
-				t.Errorf("memory held = %d heap + %d stacks; want > 0 with %d tasks pending", p.HeapBytes, p.StackBytes, tasks)
+			// The heap holds the pending tasks; stacks alone can shrink meanwhile, as other
+			// goroutines of the test binary end.
+			if p.HeapBytes <= 0 {
+				t.Errorf("heap held = %d (stacks %d); want > 0 with %d tasks pending", p.HeapBytes, p.StackBytes, tasks)
 			}
 			if tc.pool == "goroutines" && p.Goroutines < tasks {
 				t.Errorf("Goroutines = %d; want >= %d, one per pending task", p.Goroutines, tasks)

@@ -53,11 +53,8 @@ func WithPanicHandler(h func(worker int, v any, stack []byte)) CustomOption {
 // NewCustom starts cfg.Workers workers, numbered from 0, behind a queue of cfg.Queue tasks
 // (DefaultQueue when 0). It returns an error for Workers < 1 or a negative Queue.
 func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
-	if cfg.Workers < 1 {
-		return nil, fmt.Errorf("pools: custom: Workers = %d; want >= 1", cfg.Workers)
-	}
-	if cfg.Queue < 0 {
-		return nil, fmt.Errorf("pools: custom: Queue = %d; want >= 0", cfg.Queue)
+	if err := cfg.check("custom"); err != nil {
+		return nil, err
 	}
 	if cfg.Queue == 0 {
 		cfg.Queue = DefaultQueue

@@ -111,11 +111,8 @@ func moduleVersion(path string) string {
 // New builds the named executor with cfg. It rejects an unknown name, Workers < 1 and a
 // negative Queue.
 func New(name string, cfg Config) (Executor, error) {
-	if cfg.Workers < 1 {
-		return nil, fmt.Errorf("pools: %s: Workers = %d; want >= 1", name, cfg.Workers)
-	}
-	if cfg.Queue < 0 {
-		return nil, fmt.Errorf("pools: %s: Queue = %d; want >= 0", name, cfg.Queue)
+	if err := cfg.check(name); err != nil {
+		return nil, err
 	}
 	switch name {
 	case "custom":
@@ -136,6 +133,17 @@ func New(name string, cfg Config) (Executor, error) {
 		return NewGoroutines(), nil
 	}
 	return nil, unknown(name)
+}
+
+// check rejects a Config that no executor can honour, naming the executor.
+func (c Config) check(name string) error {
+	if c.Workers < 1 {
+		return fmt.Errorf("pools: %s: Workers = %d; want >= 1", name, c.Workers)
+	}
+	if c.Queue < 0 {
+		return fmt.Errorf("pools: %s: Queue = %d; want >= 0", name, c.Queue)
+	}
+	return nil
 }
 
 func unknown(name string) error {
