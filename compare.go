@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,11 +48,11 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Exe: exe, Progress: compare.NewProgress(stderr)}
 	runErr := compare.Run(ctx, studies, opts, &res)
 	if err := compare.WriteResults(*out, &res); err != nil {
-		return err
+		return errors.Join(runErr, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, compare.ResultsFile))
 	if err := renderReport(&res, *out, stdout); err != nil {
-		return err
+		return errors.Join(runErr, err)
 	}
 	return runErr
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"math"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,17 +12,6 @@ import (
 
 	"poolbench/compare"
 )
-
-// buildPoolbench builds this module's binary into a temporary folder. TestPoolsVersions
-// builds the same one, so the second build comes from the build cache.
-func buildPoolbench(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "poolbench")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // TestHTTPStudy runs the HTTP study end to end, poolbench serve and poolbench loadgen as
 // real child processes on 127.0.0.1, on two executors and nethttp with tiny durations,

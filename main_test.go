@@ -38,9 +38,10 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// TestPoolsVersions builds poolbench and checks that `poolbench pools` reports, for each
-// library, the version go.mod pins: the versions come from the binary's build info.
-func TestPoolsVersions(t *testing.T) {
+// buildPoolbench builds this module's binary into a temporary folder, for tests that run
+// it as users and studies do; with -short they are skipped.
+func buildPoolbench(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -48,6 +49,13 @@ func TestPoolsVersions(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// TestPoolsVersions builds poolbench and checks that `poolbench pools` reports, for each
+// library, the version go.mod pins: the versions come from the binary's build info.
+func TestPoolsVersions(t *testing.T) {
+	bin := buildPoolbench(t)
 	out, err := exec.Command(bin, "pools").Output()
 	if err != nil {
 		t.Fatalf("poolbench pools: %v", err)

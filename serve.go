@@ -38,13 +38,14 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "time to drain after SIGINT/SIGTERM before exiting 1")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs each connection and the custom pool's worker messages")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `usage: poolbench serve [flags]
+		fmt.Fprintf(stderr, `usage: poolbench serve [flags]
 
-Serves GET / (hello.html), GET /sleep[?ms=N] (5 s by default) and GET /work[?n=N] (N rounds
+Serves GET / (hello.html), GET /sleep[?ms=N] (%v by default) and GET /work[?n=N] (N rounds
 of SHA-256) on the chosen executor, one task per connection, as in the Rust book's web
 server. Logs go to stderr: "msg=listening addr=..." once listening; on SIGINT/SIGTERM it
 drains and logs "msg=stopped" with the connection counts, exiting 0 after a clean drain
-and 1 past --shutdown-timeout. A second signal exits at once.`)
+and 1 past --shutdown-timeout. A second signal exits at once.
+`, server.DefaultSleep)
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
@@ -100,7 +101,9 @@ and 1 past --shutdown-timeout. A second signal exits at once.`)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *shutdownTimeout)
 	defer cancel()
 	shutErr := srv.Shutdown(sctx)
-	if serveErr == nil {
+	// Past the deadline Serve may still be blocked in a Submit; the drain failed anyway,
+	// so it is not waited for.
+	if serveErr == nil && shutErr == nil {
 		// Serve ends with ctx's error or, once Shutdown has started, ErrServerClosed.
 		if err := <-served; !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, context.Canceled) {
 			serveErr = err

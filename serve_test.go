@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -105,7 +104,11 @@ func counts(t *testing.T, line string) map[string]int {
 		if sub == nil {
 			t.Fatalf("stopped line %q has no %s", line, key)
 		}
-		m[key], _ = strconv.Atoi(sub[1])
+		n, err := strconv.Atoi(sub[1])
+		if err != nil {
+			t.Fatalf("stopped line %q: %s: %v", line, key, err)
+		}
+		m[key] = n
 	}
 	return m
 }
@@ -194,13 +197,7 @@ func TestServeDrainsOnCancel(t *testing.T) {
 // TestServeSignals starts the real binary and signals it: one SIGTERM drains and exits 0,
 // a drain past --shutdown-timeout exits 1, and a second signal exits at once.
 func TestServeSignals(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "poolbench")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildPoolbench(t)
 	for _, tc := range []struct {
 		name    string
 		sleepMS int

@@ -19,7 +19,7 @@ const Schema = 1
 type Results struct {
 	Schema  int  `json:"schema"`
 	Env     Env  `json:"env"`
-	Partial bool `json:"partial"` // the run was stopped before every study finished
+	Partial bool `json:"partial"` // not every study finished: the run was stopped, or a study failed
 	// One field per study, nil when the study did not run.
 	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
 	HTTP       *HTTP       `json:"http,omitempty"`

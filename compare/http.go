@@ -73,7 +73,7 @@ func DefaultHTTPPlan(quick bool, samples int) HTTPPlan {
 		p.TermAfter, p.Term = 250*time.Millisecond, 500*time.Millisecond
 	}
 	if samples > 0 {
-		p.Samples = samples
+		p.Samples = max(samples, MinSamples) // fewer would give peaks no interval
 	}
 	return p
 }

@@ -41,7 +41,7 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		}
 		if err := ctx.Err(); err != nil {
 			res.Partial = true
-			return err
+			return errors.Join(append(errs, err)...)
 		}
 		k++
 		opts.Progress.Study(k, len(studies))
@@ -58,10 +58,10 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 		}
 		if err != nil {
 			res.Partial = true
-			if ctx.Err() != nil {
-				return fmt.Errorf("compare: %s: %w", s, err)
-			}
 			errs = append(errs, fmt.Errorf("compare: %s: %w", s, err))
+			if ctx.Err() != nil {
+				return errors.Join(errs...)
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"runtime"
 	"time"
 )
@@ -22,8 +23,12 @@ const IOSleep = time.Millisecond
 const CPUTarget = 10 * time.Microsecond
 
 // MixedLongEvery is the mixed workload's share of long tasks: about one task in
-// MixedLongEvery runs 100x longer than the others.
+// MixedLongEvery runs mixedSpread² times longer than the others.
 const MixedLongEvery = 50
+
+// mixedSpread scales the mixed workload's tasks from a cpu task's length: short ones are
+// that many times shorter, long ones that many times longer.
+const mixedSpread = 10
 
 // The floors, measured beside the executors under these pool names.
 const (
@@ -58,16 +63,17 @@ type Workload struct {
 func Workloads(cal Calibration) []Workload {
 	procs := runtime.GOMAXPROCS(0)
 	rounds := max(cal.Rounds, 1)
-	short, long := max(rounds/10, 1), rounds*10
+	short, long := max(rounds/mixedSpread, 1), rounds*mixedSpread
 	return []Workload{
 		{Name: "noop", Workers: procs, About: "an empty task: the executor's dispatch cost alone"},
-		{Name: "cpu", Workers: procs, About: "Spin for about 10µs (calibrated) per task; with one submitter " +
-			"this measures how fast the pool hands work to idle workers more than what a task costs",
+		{Name: "cpu", Workers: procs, About: fmt.Sprintf("Spin for about %v (calibrated) per task; with one submitter "+
+			"this measures how fast the pool hands work to idle workers more than what a task costs", CPUTarget),
 			Work: func(i int) uint64 { return Spin(rounds, uint64(i)) }},
-		{Name: "io", Workers: IOWorkers, About: "time.Sleep(1ms) per task, one worker per task of a batch",
+		{Name: "io", Workers: IOWorkers, About: fmt.Sprintf("time.Sleep(%v) per task, one worker per task of a batch", IOSleep),
 			Work: func(int) uint64 { time.Sleep(IOSleep); return 0 }},
 		{Name: "mixed", Workers: procs,
-			About: "long tail: Spin for about 1µs, but 100µs for the tasks MixedLong picks (about 1 in 50)",
+			About: fmt.Sprintf("long tail: Spin for about %v, but %v for the tasks MixedLong picks (about 1 in %d)",
+				CPUTarget/mixedSpread, CPUTarget*mixedSpread, MixedLongEvery),
 			Work: func(i int) uint64 {
 				if MixedLong(i) {
 					return Spin(long, uint64(i))
@@ -76,9 +82,6 @@ func Workloads(cal Calibration) []Workload {
 			}},
 	}
 }
-
-// WorkloadNames returns the name of every workload, in the order Workloads returns them.
-func WorkloadNames() []string { return []string{"noop", "cpu", "io", "mixed"} }
 
 // MixedLong reports whether task i of a mixed batch is a long one. The pattern is fixed
 // but scattered (a hash of i), so long tasks bunch up the way a real tail does and a

@@ -46,7 +46,7 @@ type Info struct {
 // infos lists every executor in report order.
 var infos = []Info{
 	{Name: "custom", Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown",
-		Queue: "bounded, Submit blocks when full; 0 means 1024"},
+		Queue: fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue)},
 	{Name: "ants", Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)",
 		Queue: "none: Submit blocks until a worker is free; Queue is ignored"},
 	{Name: "pond", Module: "github.com/alitto/pond", Submit: "WorkerPool.Submit",

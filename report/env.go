@@ -46,7 +46,7 @@ func methodSection(res *compare.Results) (section, error) {
 			fmt.Sprintf("Figures are medians of at least %d samples with their 95%% interval (golang.org/x/perf/benchmath, the method benchstat uses); fewer samples give no interval.", compare.MinSamples),
 			"Samples are taken round-robin across executors so that a disturbance on a shared machine spreads over all of them instead of landing on one.",
 			"Shutdown probes run in child processes with a hard timeout: a crash or a hang is a verdict, not the end of the study.",
-			"The HTTP study runs each server and the load generator as separate processes on 127.0.0.1 with GOMAXPROCS split between them; a run whose generator fell below 99% of its target rate is marked invalid instead of reported as a latency.",
+			"The HTTP study runs each server and the load generator as separate processes on 127.0.0.1 with GOMAXPROCS split between them; a run whose generator fell below " + pct(compare.MinAchieved) + " of its target rate is marked invalid instead of reported as a latency.",
 			fmt.Sprintf("This machine: %d cores. Absolute figures depend on it; ratios measured side by side in one run travel better.", res.Env.Cores),
 		},
 	}}, nil

@@ -14,9 +14,9 @@ func ergonomicsSection(res *compare.Results) (section, error) {
 		s.Blocks = notRun("ergonomics")
 		return s, nil
 	}
-	s.Blocks = append(s.Blocks, para("The same five jobs written with each library's own API, as its documentation recommends. "+
+	s.Blocks = append(s.Blocks, para(fmt.Sprintf("The same %d jobs written with each library's own API, as its documentation recommends. "+
 		"Each is an `Example` in `examples/` that `go test` compiles, runs and checks. Sizes count the function body's "+
-		"non-blank, non-comment lines and its Go tokens; `*` marks a workaround, where the library cannot do the job natively."))
+		"non-blank, non-comment lines and its Go tokens; `*` marks a workaround, where the library cannot do the job natively.", len(e.Jobs))))
 
 	header := []string{"library"}
 	for _, j := range e.Jobs {
@@ -40,7 +40,7 @@ func ergonomicsSection(res *compare.Results) (section, error) {
 		jobs = append(jobs, fmt.Sprintf("%s: %s", j.ID, j.Name))
 	}
 	s.Blocks = append(s.Blocks, table{Caption: "Size of each job, lines / tokens", Header: header, Rows: rows, Notes: jobs})
-	c, err := barChart("ergonomics-lines.svg", "Lines for all five jobs (fewer is simpler)", "lines", bars)
+	c, err := barChart("ergonomics-lines.svg", fmt.Sprintf("Lines for all %d jobs (fewer is simpler)", len(e.Jobs)), "lines", bars)
 	if err != nil {
 		return section{}, err
 	}

@@ -8,20 +8,20 @@ import (
 	"poolbench/compare"
 )
 
-// defects are the verdict words that count against an executor: work lost, a crash or a
-// panic, a hang or deadlock, a leaked goroutine, a deadline not kept. after-shutdown's
-// `ran` counts too: the executor took work after it was shut down.
-var defects = []string{"lost", "crash", "panic", "hang", "deadlock", "leak", "late", "nil-early"}
-
-// defectRule states the rule above for the reader.
+// defectRule states for the reader the rule isDefect applies.
 const defectRule = "A verdict counts as a defect when work was lost, the process crashed or a call panicked, " +
 	"something hung or deadlocked, a goroutine leaked, a deadline was not kept (`late`, `nil-early`), " +
 	"or a task submitted after Shutdown ran (`after-shutdown` = `ran`). `saturation` describes behaviour and is never a defect."
 
 // isDefect applies defectRule to one verdict.
 func isDefect(probe, verdict string) bool {
-	word, _, _ := strings.Cut(verdict, ":")
-	return slices.Contains(defects, word) || (probe == "after-shutdown" && word == "ran")
+	switch word, _, _ := strings.Cut(verdict, ":"); word {
+	case "lost", "crash", "panic", "hang", "deadlock", "leak", "late", "nil-early":
+		return true
+	case "ran":
+		return probe == "after-shutdown" // the executor took work after it was shut down
+	}
+	return false
 }
 
 // defectsOf returns the probes on which pool got a defect, in probe order.
@@ -35,6 +35,17 @@ func defectsOf(sh *compare.Shutdown, pool string) []string {
 	return ps
 }
 
+// verdictPools lists the executors that have verdicts, in the study's order.
+func verdictPools(sh *compare.Shutdown) []string {
+	var pools []string
+	for _, v := range sh.Verdicts {
+		if !slices.Contains(pools, v.Pool) {
+			pools = append(pools, v.Pool)
+		}
+	}
+	return pools
+}
+
 func robustnessSection(res *compare.Results) (section, error) {
 	s := section{ID: "robustness", Title: "Shutdown robustness"}
 	sh := res.Shutdown
@@ -46,12 +57,7 @@ func robustnessSection(res *compare.Results) (section, error) {
 		"with a hard timeout, so a crash or a hang is a verdict rather than the end of the study. "+
 		"Probes whose outcome can vary run many rounds and report how often each outcome happened. "+defectRule))
 
-	var pools []string
-	for _, v := range sh.Verdicts {
-		if !slices.Contains(pools, v.Pool) {
-			pools = append(pools, v.Pool)
-		}
-	}
+	pools := verdictPools(sh)
 	verdict := func(pool, probe string) (compare.Verdict, bool) {
 		for _, v := range sh.Verdicts {
 			if v.Pool == pool && v.Probe == probe {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"poolbench/compare"
@@ -51,12 +50,7 @@ func names(ns []string) string {
 }
 
 func robustnessPick(sh *compare.Shutdown) (pick, rule string) {
-	var pools []string
-	for _, v := range sh.Verdicts {
-		if !slices.Contains(pools, v.Pool) {
-			pools = append(pools, v.Pool)
-		}
-	}
+	pools := verdictPools(sh)
 	fewest := -1
 	var best []string
 	for _, p := range pools {
@@ -126,8 +120,8 @@ func ergonomicsPick(e *compare.Ergonomics) (picks []string, rule string) {
 			native = append(native, l.Library)
 		}
 	}
-	picks = append(picks, fmt.Sprintf("**Simplest API**: pick %s: the five jobs in %d lines. Most jobs done without a workaround (%d of %d): %s.",
-		names(fewest), minLines, maxNative, len(e.Jobs), names(native)))
+	picks = append(picks, fmt.Sprintf("**Simplest API**: pick %s: the %d jobs in %d lines. Most jobs done without a workaround (%d of %d): %s.",
+		names(fewest), len(e.Jobs), minLines, maxNative, len(e.Jobs), names(native)))
 	var rejecting []string
 	for _, l := range e.Libraries {
 		if has(e, l.Library, "bounded-queue") && has(e, l.Library, "nonblocking-submit") {
@@ -137,7 +131,7 @@ func ergonomicsPick(e *compare.Ergonomics) (picks []string, rule string) {
 	if len(rejecting) > 0 {
 		picks = append(picks, fmt.Sprintf("**A queue that rejects when full** (load shedding): %s have both a bounded queue and a non-blocking submit.", names(rejecting)))
 	}
-	rule = "API: fewest lines over the five ergonomics jobs, and most jobs done without a workaround; load shedding: a yes for both bounded queue and non-blocking submit in the feature matrix."
+	rule = "API: fewest lines over the ergonomics jobs, and most jobs done without a workaround; load shedding: a yes for both bounded queue and non-blocking submit in the feature matrix."
 	return picks, rule
 }
 

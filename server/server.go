@@ -16,9 +16,11 @@ import (
 	"poolbench/pools"
 )
 
-// Defaults for the zero Options.
+// DefaultReadTimeout is Options.ReadTimeout when it is 0.
+const DefaultReadTimeout = 10 * time.Second
+
+// Bounds the Options do not set.
 const (
-	DefaultReadTimeout = 10 * time.Second
 	// writeTimeout bounds writing one answer, so that a client that does not read cannot
 	// hold a worker.
 	writeTimeout = 10 * time.Second
