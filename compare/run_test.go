@@ -3,6 +3,7 @@ package compare
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,7 @@ func TestRunStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res := Results{}
-	if err := Run(ctx, []string{"ergonomics"}, Options{}, &res); err != context.Canceled || !res.Partial {
+	if err := Run(ctx, []string{"ergonomics"}, Options{}, &res); !errors.Is(err, context.Canceled) || !res.Partial {
 		t.Fatalf("Run() with a cancelled ctx = %v, partial %v; want context.Canceled and partial", err, res.Partial)
 	}
 }
