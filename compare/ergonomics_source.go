@@ -217,14 +217,14 @@ func readExamples(fsys fs.FS, libs []string) ([]Example, error) {
 }
 
 // readGlue measures, for each executor of names, the constructor and methods of its adapter
-// in the Go files of fsys (package pools). It finds them from the source itself: the case for
-// the executor in New's switch names the constructor, whose result names the type.
+// in the Go files of fsys (package pools). The executor table (pools.Describe) names the
+// adapter's file and type; its constructors are that file's functions that return the type.
 func readGlue(fsys fs.FS, names []string) ([]Glue, error) {
 	files, err := fs.Glob(fsys, "*.go")
 	if err != nil {
 		return nil, err
 	}
-	var parsed []*goFile
+	parsed := map[string]*goFile{}
 	funcs := map[string]*ast.FuncDecl{} // package-level functions by name
 	fileOf := map[*ast.FuncDecl]*goFile{}
 	for _, name := range files {
@@ -235,7 +235,7 @@ func readGlue(fsys fs.FS, names []string) ([]Glue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pools: %w", err)
 		}
-		parsed = append(parsed, f)
+		parsed[name] = f
 		for _, d := range f.ast.Decls {
 			if fn, ok := d.(*ast.FuncDecl); ok {
 				fileOf[fn] = f
@@ -245,30 +245,33 @@ func readGlue(fsys fs.FS, names []string) ([]Glue, error) {
 			}
 		}
 	}
-	ctors, err := constructors(funcs["New"])
-	if err != nil {
-		return nil, err
-	}
 	var glue []Glue
 	for _, name := range names {
-		ctor := funcs[ctors[name]]
-		if ctor == nil {
-			return nil, fmt.Errorf("pools: no constructor for %q in New's switch", name)
-		}
-		typ := resultType(ctor)
-		if typ == "" {
-			return nil, fmt.Errorf("pools: %s returns no named type", ctor.Name.Name)
-		}
 		in, err := pools.Describe(name)
 		if err != nil {
 			return nil, err
 		}
-		f := fileOf[ctor]
-		g := Glue{Library: name, File: path.Join("pools", f.name), Type: typ, Identifiers: []string{}}
-		own := []*ast.FuncDecl{ctor}
-		for _, pf := range parsed {
+		f := parsed[in.Source]
+		if f == nil {
+			return nil, fmt.Errorf("pools: %s: no file %s", name, in.Source)
+		}
+		g := Glue{Library: name, File: path.Join("pools", f.name), Type: in.Type, Identifiers: []string{}}
+		var own []*ast.FuncDecl
+		for _, d := range f.ast.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && resultType(fn) == in.Type {
+				own = append(own, fn)
+			}
+		}
+		if len(own) == 0 {
+			return nil, fmt.Errorf("pools: %s: no function in %s returns %s", name, in.Source, in.Type)
+		}
+		for _, file := range files { // in name order, so that Funcs is the same every run
+			pf := parsed[file]
+			if pf == nil {
+				continue
+			}
 			for _, d := range pf.ast.Decls {
-				if fn, ok := d.(*ast.FuncDecl); ok && receiverType(fn) == typ {
+				if fn, ok := d.(*ast.FuncDecl); ok && receiverType(fn) == in.Type {
 					own = append(own, fn)
 				}
 			}
@@ -277,7 +280,7 @@ func readGlue(fsys fs.FS, names []string) ([]Glue, error) {
 		for _, fn := range own {
 			label := fn.Name.Name
 			if fn.Recv != nil {
-				label = typ + "." + label
+				label = in.Type + "." + label
 			}
 			g.Funcs = append(g.Funcs, label)
 			s := fileOf[fn].size(fn.Pos(), fn.End())
@@ -299,42 +302,6 @@ func readGlue(fsys fs.FS, names []string) ([]Glue, error) {
 		glue = append(glue, g)
 	}
 	return glue, nil
-}
-
-// constructors reads New's switch: for each case "name", the function its return calls.
-func constructors(newFn *ast.FuncDecl) (map[string]string, error) {
-	if newFn == nil {
-		return nil, fmt.Errorf("pools: no func New")
-	}
-	ctors := map[string]string{}
-	ast.Inspect(newFn.Body, func(n ast.Node) bool {
-		cc, ok := n.(*ast.CaseClause)
-		if !ok || len(cc.List) != 1 {
-			return true
-		}
-		lit, ok := cc.List[0].(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING {
-			return true
-		}
-		name, err := strconv.Unquote(lit.Value)
-		if err != nil {
-			return true
-		}
-		for _, st := range cc.Body {
-			if ret, ok := st.(*ast.ReturnStmt); ok && len(ret.Results) > 0 {
-				if call, ok := ret.Results[0].(*ast.CallExpr); ok {
-					if id, ok := call.Fun.(*ast.Ident); ok {
-						ctors[name] = id.Name
-					}
-				}
-			}
-		}
-		return false
-	})
-	if len(ctors) == 0 {
-		return nil, fmt.Errorf("pools: New has no case \"name\": return NewX(...)")
-	}
-	return ctors, nil
 }
 
 // resultType is the name of the type fn's first result is, or points to.

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -33,7 +34,8 @@ type Config struct {
 // ErrClosed is returned by the custom pool's Submit after Shutdown has started.
 var ErrClosed = errors.New("pools: executor is shut down")
 
-// Info describes an executor: the library behind it and the native calls its adapter uses.
+// Info describes an executor: the library behind it, the native calls its adapter uses and
+// where the adapter's code is.
 type Info struct {
 	Name     string `json:"name"`
 	Module   string `json:"module"`   // module path of the library; "poolbench" for custom, "go" for goroutines
@@ -41,34 +43,55 @@ type Info struct {
 	Submit   string `json:"submit"`   // the native call behind Submit
 	Shutdown string `json:"shutdown"` // the native calls behind Shutdown
 	Queue    string `json:"queue"`    // what Config.Queue means for this executor
+	Source   string `json:"source"`   // the adapter's file in this package, such as "ants.go"
+	Type     string `json:"type"`     // the adapter's type in that file, such as "Ants"
 }
 
-// infos lists every executor in report order.
-var infos = []Info{
-	{Name: "custom", Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown",
-		Queue: fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue)},
-	{Name: "ants", Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)",
-		Queue: "none: Submit blocks until a worker is free; Queue is ignored"},
-	{Name: "pond", Module: "github.com/alitto/pond", Submit: "WorkerPool.Submit",
-		Shutdown: "WorkerPool.StopAndWaitFor(time until deadline), else StopAndWait",
-		Queue:    "bounded buffered channel, Submit blocks when full; 0 means unbuffered"},
-	{Name: "pondv2", Module: "github.com/alitto/pond/v2", Submit: "Pool.Go", Shutdown: "Pool.Stop().Done()",
-		Queue: "bounded with WithQueueSize, Submit blocks when full; 0 means unbounded"},
-	{Name: "workerpool", Module: "github.com/gammazero/workerpool", Submit: "WorkerPool.Do", Shutdown: "WorkerPool.StopWait",
-		Queue: "unbounded, Submit never blocks; Queue is ignored"},
-	{Name: "errgroup", Module: "golang.org/x/sync", Submit: "Group.Go", Shutdown: "Group.Wait",
-		Queue: "none: Go blocks until a slot is free; Queue is ignored"},
-	{Name: "conc", Module: "github.com/sourcegraph/conc", Submit: "Pool.Go", Shutdown: "Pool.Wait",
-		Queue: "none: Go blocks until a worker is free; Queue is ignored"},
-	{Name: "goroutines", Module: "go", Submit: "go task()", Shutdown: "sync.WaitGroup.Wait",
-		Queue: "none: one goroutine per task, no limit; Queue is ignored"},
+// An adapter is one row of the executor table: what it is, and how to build it.
+type adapter struct {
+	info Info
+	typ  Executor // a nil pointer of the adapter's type, which names it in Info.Type
+	new  func(Config) (Executor, error)
+}
+
+// adapters lists every executor in report order. It is the one place an executor is
+// registered: New builds from it, and the ergonomics study measures the glue in each
+// row's Source.
+func adapters() []adapter {
+	return []adapter{
+		{Info{Name: "custom", Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown", Source: "custom.go",
+			Queue: fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue)},
+			(*Custom)(nil), func(c Config) (Executor, error) { return NewCustom(c) }},
+		{Info{Name: "ants", Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)", Source: "ants.go",
+			Queue: "none: Submit blocks until a worker is free; Queue is ignored"},
+			(*Ants)(nil), func(c Config) (Executor, error) { return NewAnts(c) }},
+		{Info{Name: "pond", Module: "github.com/alitto/pond", Submit: "WorkerPool.Submit", Source: "pond.go",
+			Shutdown: "WorkerPool.StopAndWaitFor(time until deadline), else StopAndWait",
+			Queue:    "bounded buffered channel, Submit blocks when full; 0 means unbuffered"},
+			(*Pond)(nil), func(c Config) (Executor, error) { return NewPond(c), nil }},
+		{Info{Name: "pondv2", Module: "github.com/alitto/pond/v2", Submit: "Pool.Go", Shutdown: "Pool.Stop().Done()", Source: "pondv2.go",
+			Queue: "bounded with WithQueueSize, Submit blocks when full; 0 means unbounded"},
+			(*PondV2)(nil), func(c Config) (Executor, error) { return NewPondV2(c), nil }},
+		{Info{Name: "workerpool", Module: "github.com/gammazero/workerpool", Submit: "WorkerPool.Do", Shutdown: "WorkerPool.StopWait", Source: "workerpool.go",
+			Queue: "unbounded, Submit never blocks; Queue is ignored"},
+			(*WorkerPool)(nil), func(c Config) (Executor, error) { return NewWorkerPool(c), nil }},
+		{Info{Name: "errgroup", Module: "golang.org/x/sync", Submit: "Group.Go", Shutdown: "Group.Wait", Source: "errgroup.go",
+			Queue: "none: Go blocks until a slot is free; Queue is ignored"},
+			(*ErrGroup)(nil), func(c Config) (Executor, error) { return NewErrGroup(c), nil }},
+		{Info{Name: "conc", Module: "github.com/sourcegraph/conc", Submit: "Pool.Go", Shutdown: "Pool.Wait", Source: "conc.go",
+			Queue: "none: Go blocks until a worker is free; Queue is ignored"},
+			(*Conc)(nil), func(c Config) (Executor, error) { return NewConc(c), nil }},
+		{Info{Name: "goroutines", Module: "go", Submit: "go task()", Shutdown: "sync.WaitGroup.Wait", Source: "goroutines.go",
+			Queue: "none: one goroutine per task, no limit; Queue is ignored"},
+			(*Goroutines)(nil), func(Config) (Executor, error) { return NewGoroutines(), nil }},
+	}
 }
 
 // Names returns every executor's name, in report order.
 func Names() []string {
-	names := make([]string, len(infos))
-	for i, in := range infos {
-		names[i] = in.Name
+	var names []string
+	for _, a := range adapters() {
+		names = append(names, a.info.Name)
 	}
 	return names
 }
@@ -76,13 +99,23 @@ func Names() []string {
 // Describe returns what poolbench knows of the named executor, with the library's version
 // read from the running binary's build info.
 func Describe(name string) (Info, error) {
-	for _, in := range infos {
-		if in.Name == name {
-			in.Version = moduleVersion(in.Module)
-			return in, nil
+	a, err := lookup(name)
+	if err != nil {
+		return Info{}, err
+	}
+	in := a.info
+	in.Version = moduleVersion(in.Module)
+	in.Type = reflect.TypeOf(a.typ).Elem().Name()
+	return in, nil
+}
+
+func lookup(name string) (adapter, error) {
+	for _, a := range adapters() {
+		if a.info.Name == name {
+			return a, nil
 		}
 	}
-	return Info{}, unknown(name)
+	return adapter{}, fmt.Errorf("pools: unknown executor %q (known: %s)", name, strings.Join(Names(), ", "))
 }
 
 // moduleVersion returns the version of module path in the running binary.
@@ -111,28 +144,14 @@ func moduleVersion(path string) string {
 // New builds the named executor with cfg. It rejects an unknown name, Workers < 1 and a
 // negative Queue.
 func New(name string, cfg Config) (Executor, error) {
+	a, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
 	if err := cfg.check(name); err != nil {
 		return nil, err
 	}
-	switch name {
-	case "custom":
-		return NewCustom(cfg)
-	case "ants":
-		return NewAnts(cfg)
-	case "pond":
-		return NewPond(cfg), nil
-	case "pondv2":
-		return NewPondV2(cfg), nil
-	case "workerpool":
-		return NewWorkerPool(cfg), nil
-	case "errgroup":
-		return NewErrGroup(cfg), nil
-	case "conc":
-		return NewConc(cfg), nil
-	case "goroutines":
-		return NewGoroutines(), nil
-	}
-	return nil, unknown(name)
+	return a.new(cfg)
 }
 
 // check rejects a Config that no executor can honour, naming the executor.
@@ -144,10 +163,6 @@ func (c Config) check(name string) error {
 		return fmt.Errorf("pools: %s: Queue = %d; want >= 0", name, c.Queue)
 	}
 	return nil
-}
-
-func unknown(name string) error {
-	return fmt.Errorf("pools: unknown executor %q (known: %s)", name, strings.Join(Names(), ", "))
 }
 
 // waitFor runs wait in a goroutine and returns nil when it returns, or ctx's error if ctx is

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"os/exec"
+	"poolbench/server"
 	"regexp"
 	"strconv"
 	"strings"
@@ -149,7 +150,7 @@ func load(addr, path string, clients int, stop <-chan struct{}, warm chan<- stru
 // TestServeDrainsOnCancel runs poolbench serve through run(), loads it, ends its ctx as
 // SIGTERM would, and checks that it exits 0 with every accepted request served.
 func TestServeDrainsOnCancel(t *testing.T) {
-	for _, pool := range servePools() {
+	for _, pool := range server.Names() {
 		t.Run("pool="+pool, func(t *testing.T) {
 			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 			pr, pw := io.Pipe()

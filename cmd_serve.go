@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"poolbench/pools"
+	"poolbench/server"
+)
+
+func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	pool := fs.String("pool", "custom", "executor to serve on: "+strings.Join(server.Names(), ", "))
+	workers := fs.Int("workers", 4, "workers of the executor, as in the book")
+	queue := fs.Int("queue", 0, "queue capacity where the executor has one (0: the library's default)")
+	addr := fs.String("addr", "127.0.0.1:7878", "address to listen on; port 0 lets the system pick one")
+	readTimeout := fs.Duration("read-timeout", server.DefaultReadTimeout, "time to read one request, counted from when a worker starts reading")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 10*time.Second, "time to drain after SIGINT/SIGTERM before exiting 1")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs each connection and the custom pool's worker messages")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, `usage: poolbench serve [flags]
+
+Serves GET / (hello.html), GET /sleep[?ms=N] (%v by default) and GET /work[?n=N] (N rounds
+of SHA-256) on the chosen executor, one task per connection, as in the Rust book's web
+server. Logs go to stderr: "msg=listening addr=..." once listening; on SIGINT/SIGTERM it
+drains and logs "msg=stopped" with the connection counts, exiting 0 after a clean drain
+and 1 past --shutdown-timeout. A second signal exits at once.
+`, server.DefaultSleep)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if !slices.Contains(server.Names(), *pool) {
+		return usagef("-pool: unknown %q (known: %s)", *pool, strings.Join(server.Names(), ", "))
+	}
+	if *workers < 1 {
+		return usagef("-workers = %d; want >= 1", *workers)
+	}
+	if *queue < 0 {
+		return usagef("-queue = %d; want >= 0", *queue)
+	}
+	if *readTimeout <= 0 {
+		return usagef("-read-timeout = %v; want > 0", *readTimeout)
+	}
+	if *shutdownTimeout <= 0 {
+		return usagef("-shutdown-timeout = %v; want > 0", *shutdownTimeout)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usagef("-log-level: %q: want debug, info, warn or error", *logLevel)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	return server.Run(ctx, server.RunConfig{
+		Pool:            *pool,
+		Exec:            pools.Config{Workers: *workers, Queue: *queue},
+		Addr:            *addr,
+		ShutdownTimeout: *shutdownTimeout,
+		Options:         server.Options{ReadTimeout: *readTimeout, Logger: log},
+	})
+}
