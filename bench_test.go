@@ -7,32 +7,32 @@ import (
 	"testing"
 	"time"
 
-	"poolbench/compare"
+	"poolbench/compare/throughput"
 	"poolbench/pools"
 )
 
 // BenchmarkThroughput runs every workload on every executor and both floors, with 1 and
-// 16 submitting goroutines. One op is one batch of compare.BatchSize tasks, submitted and
+// 16 submitting goroutines. One op is one batch of throughput.BatchSize tasks, submitted and
 // waited for (the tasks signal a WaitGroup); the executor is built before the timer starts
 // and shut down in Cleanup. Besides ns/op (per batch) and -benchmem's per-batch figures,
 // it reports per task: ns/task, allocs/task and B/task; and, over one task in
-// compare.SampleEvery (sampled in the same run, which costs a few ns per task),
+// throughput.SampleEvery (sampled in the same run, which costs a few ns per task),
 // p99-submit-ns (time in Submit) and p99-wait-ns (Submit's return to the task's start).
 //
 //	go test -run '^$' -bench Throughput -count 6 > new.txt
 //	go tool benchstat -col /pool -row /work,/sub new.txt
 func BenchmarkThroughput(b *testing.B) {
-	cal := compare.Calibrate()
-	for _, w := range compare.Workloads(cal) {
+	cal := throughput.Calibrate()
+	for _, w := range throughput.Workloads(cal) {
 		b.Run("work="+w.Name, func(b *testing.B) {
-			for _, sub := range compare.Submitters() {
+			for _, sub := range throughput.Submitters() {
 				b.Run(fmt.Sprintf("sub=%d", sub), func(b *testing.B) {
-					for _, pool := range append(pools.Names(), compare.Floors()...) {
+					for _, pool := range append(pools.Names(), throughput.Floors()...) {
 						b.Run("pool="+pool, func(b *testing.B) {
-							if w.Name == "cpu" && sub == 1 && pool == compare.FloorStatic {
+							if w.Name == "cpu" && sub == 1 && pool == throughput.FloorStatic {
 								// A parent's log is not printed without -v; a leaf's is, once per -count.
 								b.Logf("calibration: a cpu task is %d Spin rounds, median %.0f ns of %d (target %v); batch %d tasks; io workers %d",
-									cal.Rounds, cal.Task.Median, cal.Task.N, cal.Target, compare.BatchSize, compare.IOWorkers)
+									cal.Rounds, cal.Task.Median, cal.Task.N, cal.Target, throughput.BatchSize, throughput.IOWorkers)
 							}
 							benchBatches(b, w, sub, pool)
 						})
@@ -43,8 +43,8 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
-func benchBatches(b *testing.B, w compare.Workload, sub int, pool string) {
-	r, err := compare.NewRunner(w, pool, sub)
+func benchBatches(b *testing.B, w throughput.Workload, sub int, pool string) {
+	r, err := throughput.NewRunner(w, pool, sub)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func benchBatches(b *testing.B, w compare.Workload, sub int, pool string) {
 	r.Timings()
 	r.Reserve(b.N)
 	b.ReportAllocs()
-	objs0, bytes0 := compare.HeapAllocs()
+	objs0, bytes0 := throughput.HeapAllocs()
 	b.ResetTimer()
 	for range b.N {
 		if err := r.Batch(); err != nil {
@@ -69,20 +69,20 @@ func benchBatches(b *testing.B, w compare.Workload, sub int, pool string) {
 		}
 	}
 	b.StopTimer()
-	objs1, bytes1 := compare.HeapAllocs()
-	tasks := float64(b.N * compare.BatchSize)
+	objs1, bytes1 := throughput.HeapAllocs()
+	tasks := float64(b.N * throughput.BatchSize)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/tasks, "ns/task")
 	b.ReportMetric(float64(objs1-objs0)/tasks, "allocs/task")
 	b.ReportMetric(float64(bytes1-bytes0)/tasks, "B/task")
 	if blocked, waited := r.Timings(); len(blocked) > 0 {
-		b.ReportMetric(float64(compare.Percentile(blocked, 99).Nanoseconds()), "p99-submit-ns")
-		b.ReportMetric(float64(compare.Percentile(waited, 99).Nanoseconds()), "p99-wait-ns")
+		b.ReportMetric(float64(throughput.Percentile(blocked, 99).Nanoseconds()), "p99-submit-ns")
+		b.ReportMetric(float64(throughput.Percentile(waited, 99).Nanoseconds()), "p99-wait-ns")
 	}
 	b.ReportMetric(float64(r.PeakGoroutines()), "peak-goroutines")
 }
 
 // BenchmarkPending measures, per executor, the memory and goroutines held with
-// compare.PendingTasks tasks submitted and none run: the workers are blocked on a gate.
+// throughput.PendingTasks tasks submitted and none run: the workers are blocked on a gate.
 // Memory is the growth in live heap objects plus goroutine stacks after a GC
 // (runtime/metrics), per pending task. An executor whose Submit blocks first (no queue)
 // cannot hold them: its benchmark is skipped with the reason, after 1s without progress.
@@ -91,7 +91,7 @@ func BenchmarkPending(b *testing.B) {
 		b.Run("pool="+pool, func(b *testing.B) {
 			var heap, stack, goroutines float64
 			for range b.N {
-				p, err := compare.MeasurePending(context.Background(), pool, runtime.GOMAXPROCS(0), compare.PendingTasks, time.Second)
+				p, err := throughput.MeasurePending(context.Background(), pool, runtime.GOMAXPROCS(0), throughput.PendingTasks, time.Second)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"poolbench/compare"
+	"poolbench/compare/results"
 	"poolbench/pools"
 )
 
@@ -44,13 +45,13 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("compare: finding poolbench's own binary: %w", err)
 	}
-	res := compare.Results{Schema: compare.Schema, Env: compare.NewEnv(append([]string{"compare"}, args...))}
+	res := results.Results{Schema: results.Schema, Env: compare.NewEnv(append([]string{"compare"}, args...))}
 	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Exe: exe, Progress: compare.NewProgress(stderr)}
 	runErr := compare.Run(ctx, studies, opts, &res)
-	if err := compare.WriteResults(*out, &res); err != nil {
+	if err := results.Write(*out, &res); err != nil {
 		return errors.Join(runErr, err)
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, compare.ResultsFile))
+	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(*out, results.File))
 	if err := renderReport(&res, *out, stdout); err != nil {
 		return errors.Join(runErr, err)
 	}

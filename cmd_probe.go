@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"poolbench/compare"
+	"poolbench/compare/shutdown"
 	"poolbench/pools"
 )
 
@@ -19,8 +19,8 @@ import (
 func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	pool := fs.String("pool", "custom", "executor to probe: "+strings.Join(pools.Names(), ", "))
-	probe := fs.String("probe", "all", "probe to run, or all: "+strings.Join(compare.Probes(), ", "))
-	asJSON := fs.Bool("json", false, `print one JSON object per probe per line: {"pool","probe","verdict","evidence"}`)
+	probe := fs.String("probe", "all", "probe to run, or all: "+strings.Join(shutdown.Probes(), ", "))
+	asJSON := fs.Bool("json", false, `print one JSON object per probe per line: {"pool","probe","word","detail","defect","rounds","counts","evidence"}`)
 	quick := fs.Bool("quick", false, "fewer rounds for the probes that run many")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: poolbench probe [flags]\n\nRuns shutdown-robustness probes on one executor, each in a child process with a\nhard timeout, and prints each probe's verdict with its evidence.")
@@ -32,7 +32,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !slices.Contains(pools.Names(), *pool) {
 		return usagef("-pool: unknown %q (known: %s)", *pool, strings.Join(pools.Names(), ", "))
 	}
-	ids := compare.Probes()
+	ids := shutdown.Probes()
 	if *probe != "all" {
 		if !slices.Contains(ids, *probe) {
 			return usagef("-probe: unknown %q (known: all, %s)", *probe, strings.Join(ids, ", "))
@@ -45,7 +45,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	enc := json.NewEncoder(stdout)
 	for _, id := range ids {
-		v, err := compare.RunProbe(ctx, *pool, id, compare.ProbeOptions{Exe: exe, Quick: *quick})
+		v, err := shutdown.RunProbe(ctx, *pool, id, shutdown.ProbeOptions{Exe: exe, Quick: *quick})
 		if err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			continue
 		}
-		if _, err := fmt.Fprintf(stdout, "%-10s %-15s %s\n    %s\n", v.Pool, v.Probe, v.Verdict, v.Evidence); err != nil {
+		if _, err := fmt.Fprintf(stdout, "%-10s %-15s %s\n    %s\n", v.Pool, v.Probe, v, v.Evidence); err != nil {
 			return fmt.Errorf("probe: %w", err)
 		}
 	}
@@ -72,7 +72,7 @@ func runProbeChild(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	return compare.RunProbeChild(ctx, *probe, *rounds, func(cfg pools.Config) (pools.Executor, error) {
+	return shutdown.RunChild(ctx, *probe, *rounds, func(cfg pools.Config) (pools.Executor, error) {
 		return pools.New(*pool, cfg)
 	}, stdout)
 }

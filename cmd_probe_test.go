@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
+	"poolbench/compare/shutdown"
 )
 
 // TestMain lets the test binary stand in for poolbench when `poolbench probe` re-executes
@@ -36,7 +38,7 @@ func TestProbeCommand(t *testing.T) {
 		wantStderr string
 	}{
 		{[]string{"probe", "--pool=custom", "--probe=twice", "--json"}, 0,
-			[]string{`{"pool":"custom","probe":"twice","verdict":"ok","evidence":"ok 10/10: first Shutdown: nil; second: nil"}`}, ""},
+			[]string{`{"pool":"custom","probe":"twice","word":"ok","defect":false,"rounds":10,"counts":{"ok":10},"evidence":"ok 10/10: first Shutdown: nil; second: nil"}`}, ""},
 		{[]string{"probe", "--pool=pondv2", "--probe=after-shutdown", "--quick"}, 0,
 			[]string{"pondv2     after-shutdown  ", "    "}, ""},
 		{[]string{"probe", "--pool=nope"}, 2, nil, `-pool: unknown "nope"`},
@@ -69,7 +71,7 @@ func TestProbeCommand(t *testing.T) {
 }
 
 // TestProbeJSONAll checks that --probe=all --json prints one object per probe, in order,
-// each with exactly the four documented keys and a verdict.
+// each with the documented keys and a word.
 func TestProbeJSONAll(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs ten child processes")
@@ -80,7 +82,7 @@ func TestProbeJSONAll(t *testing.T) {
 	}
 	var got []string
 	for line := range strings.Lines(stdout.String()) {
-		var obj map[string]string
+		var obj map[string]any
 		if err := json.Unmarshal([]byte(line), &obj); err != nil {
 			t.Fatalf("line %q: %v", line, err)
 		}
@@ -91,13 +93,14 @@ func TestProbeJSONAll(t *testing.T) {
 				}
 			}
 		})
-		if !slices.Equal(keys, []string{"evidence", "pool", "probe", "verdict"}) || obj["verdict"] == "" {
-			t.Errorf("line %q; want the keys pool, probe, verdict, evidence with a verdict", line)
+		keys = slices.DeleteFunc(keys, func(k string) bool { return k == "detail" || k == "counts" }) // omitted when empty
+		if !slices.Equal(keys, []string{"defect", "evidence", "pool", "probe", "rounds", "word"}) || obj["word"] == "" {
+			t.Errorf("line %q; want the keys pool, probe, word, defect, rounds, evidence with a word", line)
 		}
-		got = append(got, obj["probe"])
+		got = append(got, fmt.Sprint(obj["probe"]))
 	}
-	if !slices.Equal(got, compare.Probes()) {
-		t.Errorf("probes = %v; want %v", got, compare.Probes())
+	if !slices.Equal(got, shutdown.Probes()) {
+		t.Errorf("probes = %v; want %v", got, shutdown.Probes())
 	}
 }
 
@@ -127,14 +130,14 @@ func TestCompareShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res compare.Results
+	var res results.Results
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Shutdown == nil || len(res.Shutdown.Verdicts) != len(compare.Probes()) {
-		t.Fatalf("results.json shutdown = %+v; want %d verdicts", res.Shutdown, len(compare.Probes()))
+	if res.Shutdown == nil || len(res.Shutdown.Verdicts) != len(shutdown.Probes()) {
+		t.Fatalf("results.json shutdown = %+v; want %d verdicts", res.Shutdown, len(shutdown.Probes()))
 	}
-	if v := res.Shutdown.Verdicts[0]; v.Pool != "custom" || v.Probe != "drain" || v.Verdict != "ok" {
+	if v := res.Shutdown.Verdicts[0]; v.Pool != "custom" || v.Probe != "drain" || v.Word != "ok" || v.Defect {
 		t.Errorf("first verdict = %+v; want custom drain ok", v)
 	}
 	if !strings.Contains(stderr.String(), "shutdown: 10/10") {

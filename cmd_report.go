@@ -7,7 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 	"poolbench/report"
 )
 
@@ -26,7 +26,7 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return usagef("report: want one results file, got %d arguments", fs.NArg())
 	}
-	res, err := compare.ReadResults(fs.Arg(0))
+	res, err := results.Read(fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // renderReport renders res into dir and says where the report is.
-func renderReport(res *compare.Results, dir string, stdout io.Writer) error {
+func renderReport(res *results.Results, dir string, stdout io.Writer) error {
 	if err := report.Render(res, dir); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
 // TestCompareErgonomics runs the ergonomics study as a user does and reads what it wrote.
@@ -25,7 +25,7 @@ func TestCompareErgonomics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res compare.Results
+	var res results.Results
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,10 @@ import (
 
 	"go.uber.org/goleak"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
+	"poolbench/compare/web"
+	"poolbench/internal/study"
+	"poolbench/server"
 )
 
 // TestHTTPStudy runs the HTTP study end to end, poolbench serve and poolbench loadgen as
@@ -20,14 +23,14 @@ import (
 func TestHTTPStudy(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	bin := buildPoolbench(t)
-	plan := compare.DefaultHTTPPlan(true, 0)
+	plan := web.DefaultPlan(true, 0)
 	plan.Warmup, plan.Peak, plan.Open, plan.Sleep = 50*time.Millisecond, 80*time.Millisecond, 150*time.Millisecond, 150*time.Millisecond
 	plan.TermAfter, plan.Term = 100*time.Millisecond, 300*time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// "nope" is no executor: its server exits at once, which the study must record and
 	// get past.
-	res, err := compare.RunHTTP(ctx, compare.Options{Pools: []string{"custom", "ants", "nope"}, Exe: bin}, plan)
+	res, err := web.Run(ctx, study.Options{Pools: []string{"custom", "ants", "nope"}, Exe: bin}, plan)
 	if err != nil {
 		t.Fatalf("RunHTTP() = %v", err)
 	}
@@ -42,7 +45,7 @@ func TestHTTPStudy(t *testing.T) {
 	for _, s := range res.Servers {
 		names = append(names, s.Name)
 	}
-	if want := []string{compare.NetHTTP, "custom", "ants"}; !slices.Equal(names, want) {
+	if want := []string{server.NetHTTPName, "custom", "ants"}; !slices.Equal(names, want) {
 		t.Fatalf("servers = %q; want %q", names, want)
 	}
 	if len(res.Rates) != len(plan.Fractions) {
@@ -58,7 +61,7 @@ func TestHTTPStudy(t *testing.T) {
 			if s.Error != "" {
 				t.Fatalf("Error = %s", s.Error)
 			}
-			for name, sum := range map[string]compare.Summary{"Peak": s.Peak, "ServerCPU": s.ServerCPU,
+			for name, sum := range map[string]results.Summary{"Peak": s.Peak, "ServerCPU": s.ServerCPU,
 				"GeneratorCPU": s.GeneratorCPU, "MachineCPU": s.MachineCPU, "GeneratorCeiling": s.GeneratorCeiling} {
 				if sum.N != plan.Samples || sum.Median <= 0 || sum.Lo > sum.Median || sum.Hi < sum.Median {
 					t.Errorf("%s = %+v; want %d samples, a positive median inside its interval", name, sum, plan.Samples)
@@ -79,7 +82,7 @@ func TestHTTPStudy(t *testing.T) {
 				if o.Target != res.Rates[j] || o.Sent <= 0 || o.Achieved <= 0 || o.OK+o.Errors != o.Sent {
 					t.Errorf("Open[%d] = %+v; want target %v and sent = ok + errors > 0", j, o, res.Rates[j])
 				}
-				if o.Valid != (o.Achieved >= compare.MinAchieved*o.Target) || o.Valid != (o.Latency != nil) || o.Valid != (o.Invalid == "") {
+				if o.Valid != (o.Achieved >= res.Plan.MinAchieved*o.Target) || o.Valid != (o.Latency != nil) || o.Valid != (o.Invalid == "") {
 					t.Errorf("Open[%d]: Valid = %v (%q), Achieved %v of %v, Latency %v: the 99%% rule is broken", j, o.Valid, o.Invalid, o.Achieved, o.Target, o.Latency)
 				}
 				if l := o.Latency; l != nil && (l.N != o.OK || l.P50 <= 0 || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.P999 || l.P999 > l.Max) {

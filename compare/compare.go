@@ -1,5 +1,10 @@
-// Package compare runs poolbench's studies (throughput, HTTP, shutdown robustness and API
-// ergonomics) and gathers what they measure into Results, which package report renders.
+// Package compare runs poolbench's studies and gathers what they measure into a
+// results.Results, which package report renders.
+//
+// It only orchestrates: each study is a package of its own (ergonomics, throughput, web,
+// shutdown), the schema of what they measure is package results, and the plumbing they
+// share is under internal/. compare runs the chosen studies in report order, describes the
+// environment, and shows progress. docs/design.md walks the whole layout.
 package compare
 
 import (
@@ -8,42 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"poolbench/compare/results"
 	"poolbench/pools"
 )
 
-// Schema is the version of the Results JSON layout. Bump it when a field changes meaning
-// or is removed.
-const Schema = 1
-
-// Results is everything one run of poolbench compare measured.
-type Results struct {
-	Schema  int  `json:"schema"`
-	Env     Env  `json:"env"`
-	Partial bool `json:"partial"` // not every study finished: the run was stopped, or a study failed
-	// One field per study, nil when the study did not run.
-	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
-	HTTP       *HTTP       `json:"http,omitempty"`
-	Shutdown   *Shutdown   `json:"shutdown,omitempty"`
-	Throughput *Throughput `json:"throughput,omitempty"`
-}
-
-// Env describes the machine and the run that produced a Results.
-type Env struct {
-	GoVersion  string        `json:"go_version"`
-	OS         string        `json:"os"`
-	Arch       string        `json:"arch"`
-	CPU        string        `json:"cpu"`
-	Cores      int           `json:"cores"`
-	GOMAXPROCS int           `json:"gomaxprocs"`
-	Executors  []pools.Info  `json:"executors"` // with each library's version from the build info
-	Date       time.Time     `json:"date"`
-	Command    string        `json:"command"`
-	Duration   time.Duration `json:"duration_ns"`
-}
-
 // NewEnv describes this machine and process, for a run that starts now.
-func NewEnv(args []string) Env {
-	env := Env{
+func NewEnv(args []string) results.Env {
+	env := results.Env{
 		GoVersion:  runtime.Version(),
 		OS:         runtime.GOOS,
 		Arch:       runtime.GOARCH,
@@ -56,7 +32,7 @@ func NewEnv(args []string) Env {
 	for _, name := range pools.Names() {
 		in, err := pools.Describe(name)
 		if err == nil {
-			env.Executors = append(env.Executors, in)
+			env.Executors = append(env.Executors, results.Executor(in))
 		}
 	}
 	return env

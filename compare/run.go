@@ -7,24 +7,27 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"poolbench/compare/ergonomics"
+	"poolbench/compare/results"
+	"poolbench/compare/shutdown"
+	"poolbench/compare/throughput"
+	"poolbench/compare/web"
+	"poolbench/internal/stats"
+	"poolbench/internal/study"
 )
 
 // Studies returns the name of every study, in report order.
 func Studies() []string { return []string{"ergonomics", "throughput", "http", "shutdown"} }
 
-// Options are what every study shares.
-type Options struct {
-	Pools    []string  // executors to study, from pools.Names()
-	Quick    bool      // a first look: fewer samples, shorter loads
-	Samples  int       // samples per cell; 0 means the study's default
-	Exe      string    // the poolbench binary, for studies that run it as a child process
-	Progress *Progress // nil reports nothing
-}
+// Options are what every study shares: the executors, the run's size, the poolbench binary
+// for studies that start it as a child, and a Progress.
+type Options = study.Options
 
 // Run runs the named studies, in report order, into res. A study that fails does not stop
 // the others: Run goes on, marks res partial and returns the failures joined. When ctx
 // ends early, Run keeps what was measured, marks res partial and returns ctx's error.
-func Run(ctx context.Context, studies []string, opts Options, res *Results) error {
+func Run(ctx context.Context, studies []string, opts Options, res *results.Results) error {
 	start := time.Now()
 	defer func() { res.Env.Duration = time.Since(start).Round(time.Millisecond) }()
 	for _, s := range studies {
@@ -32,7 +35,10 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 			return fmt.Errorf("compare: unknown study %q (known: %s)", s, strings.Join(Studies(), ", "))
 		}
 	}
-	defer opts.Progress.Finish()
+	res.Rules = stats.Rules()
+	if p, ok := opts.Progress.(*Progress); ok {
+		defer p.Finish()
+	}
 	var errs []error
 	k := 0
 	for _, s := range Studies() {
@@ -44,17 +50,19 @@ func Run(ctx context.Context, studies []string, opts Options, res *Results) erro
 			return errors.Join(append(errs, err)...)
 		}
 		k++
-		opts.Progress.Study(k, len(studies))
+		if p, ok := opts.Progress.(*Progress); ok {
+			p.Study(k, len(studies))
+		}
 		var err error
 		switch s {
 		case "ergonomics":
-			res.Ergonomics, err = studyErgonomics(ctx, opts)
+			res.Ergonomics, err = ergonomics.Run(ctx, opts)
 		case "throughput":
-			res.Throughput, err = runThroughput(ctx, opts)
+			res.Throughput, err = throughput.Run(ctx, opts)
 		case "http":
-			res.HTTP, err = RunHTTP(ctx, opts, DefaultHTTPPlan(opts.Quick, opts.Samples))
+			res.HTTP, err = web.Run(ctx, opts, web.DefaultPlan(opts.Quick, opts.Samples))
 		case "shutdown":
-			res.Shutdown, err = RunShutdown(ctx, opts)
+			res.Shutdown, err = shutdown.Run(ctx, opts)
 		}
 		if err != nil {
 			res.Partial = true

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"poolbench/compare/results"
 )
 
 // TestRunGoesOnAfterAFailedStudy runs ergonomics and http with no binary for http's
 // children: http fails, ergonomics still lands, and the results are marked partial.
 func TestRunGoesOnAfterAFailedStudy(t *testing.T) {
 	var progress bytes.Buffer
-	res := Results{Schema: Schema}
+	res := results.Results{Schema: results.Schema}
 	err := Run(context.Background(), []string{"http", "ergonomics"}, Options{Pools: []string{"custom"}, Progress: NewProgress(&progress)}, &res)
 	if err == nil || !strings.Contains(err.Error(), "compare: http:") {
 		t.Fatalf("Run() = %v; want the http study's error", err)
@@ -26,7 +28,7 @@ func TestRunGoesOnAfterAFailedStudy(t *testing.T) {
 }
 
 func TestRunRejectsUnknownStudy(t *testing.T) {
-	res := Results{}
+	res := results.Results{}
 	if err := Run(context.Background(), []string{"nope"}, Options{}, &res); err == nil || !strings.Contains(err.Error(), `unknown study "nope"`) {
 		t.Fatalf("Run(nope) = %v; want an unknown-study error", err)
 	}
@@ -35,7 +37,7 @@ func TestRunRejectsUnknownStudy(t *testing.T) {
 func TestRunStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res := Results{}
+	res := results.Results{}
 	if err := Run(ctx, []string{"ergonomics"}, Options{}, &res); !errors.Is(err, context.Canceled) || !res.Partial {
 		t.Fatalf("Run() with a cancelled ctx = %v, partial %v; want context.Canceled and partial", err, res.Partial)
 	}

@@ -4,7 +4,8 @@
 // An adapter maps Submit and Shutdown onto its library's own calls and adds only what the
 // contract needs and the library lacks, such as a deadline around a wait that has none. It
 // never adds safety the library lacks (no recover around tasks, no closed flag), so that the
-// studies see each library as its users do.
+// studies see each library as its users do. docs/design.md says how the rest of poolbench
+// uses this package.
 package pools
 
 import (

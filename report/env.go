@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
-func envSection(res *compare.Results) (section, error) {
+func envSection(res *results.Results) (section, error) {
 	e := res.Env
 	s := section{ID: "environment", Title: "Environment"}
 	if res.Partial {
@@ -38,21 +38,22 @@ func envSection(res *compare.Results) (section, error) {
 	return s, nil
 }
 
-func methodSection(res *compare.Results) (section, error) {
-	return section{ID: "method", Title: "Method and caveats", Blocks: []block{
-		list{
-			"Every executor runs behind one `Executor` interface (`Submit`, `Shutdown(ctx)`). Adapters map it onto each library's own calls and add nothing the library lacks (no recover, no closed flag) beyond a deadline around a wait that has none, so each library shows here as its users see it.",
-			"All executors get the same number of workers. Queue semantics differ (none, bounded, unbounded); the executors table says which each has.",
-			fmt.Sprintf("Figures are medians of at least %d samples with their 95%% interval (golang.org/x/perf/benchmath, the method benchstat uses); fewer samples give no interval.", compare.MinSamples),
-			"Samples are taken round-robin across executors so that a disturbance on a shared machine spreads over all of them instead of landing on one.",
-			"Shutdown probes run in child processes with a hard timeout: a crash or a hang is a verdict, not the end of the study.",
-			"The HTTP study runs each server and the load generator as separate processes on 127.0.0.1 with GOMAXPROCS split between them; a run whose generator fell below " + pct(compare.MinAchieved) + " of its target rate is marked invalid instead of reported as a latency.",
-			fmt.Sprintf("This machine: %d cores. Absolute figures depend on it; ratios measured side by side in one run travel better.", res.Env.Cores),
-		},
-	}}, nil
+func methodSection(res *results.Results) (section, error) {
+	items := list{
+		"Every executor runs behind one `Executor` interface (`Submit`, `Shutdown(ctx)`). Adapters map it onto each library's own calls and add nothing the library lacks (no recover, no closed flag) beyond a deadline around a wait that has none, so each library shows here as its users see it.",
+		"All executors get the same number of workers. Queue semantics differ (none, bounded, unbounded); the executors table says which each has.",
+		fmt.Sprintf("Figures from samples are medians of at least %d samples with their %s interval (golang.org/x/perf/benchmath, the method benchstat uses); fewer samples give no interval, and the figure says so.", res.Rules.MinSamples, pct(res.Rules.Confidence)),
+		"Samples are taken round-robin across executors so that a disturbance on a shared machine spreads over all of them instead of landing on one.",
+		"Shutdown probes run in child processes with a hard timeout: a crash or a hang is a verdict, not the end of the study.",
+		fmt.Sprintf("This machine: %d cores. Absolute figures depend on it; ratios measured side by side in one run travel better.", res.Env.Cores),
+	}
+	if h := res.HTTP; h != nil {
+		items = append(items, "The HTTP study runs each server and the load generator as separate processes on 127.0.0.1 with GOMAXPROCS split between them; a run whose generator fell below "+pct(h.Plan.MinAchieved)+" of its target rate is marked invalid instead of reported as a latency.")
+	}
+	return section{ID: "method", Title: "Method and caveats", Blocks: []block{items}}, nil
 }
 
-func reproduceSection(res *compare.Results) (section, error) {
+func reproduceSection(res *results.Results) (section, error) {
 	cmd := strings.TrimPrefix(res.Env.Command, "poolbench ")
 	return section{ID: "reproduce", Title: "Reproduce", Blocks: []block{
 		para("Every figure above comes from `results.json`. To measure again and re-render:"),

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
-func ergonomicsSection(res *compare.Results) (section, error) {
+func ergonomicsSection(res *results.Results) (section, error) {
 	s := section{ID: "ergonomics", Title: "API ergonomics"}
 	e := res.Ergonomics
 	if e == nil {
@@ -94,7 +94,7 @@ func ergonomicsSection(res *compare.Results) (section, error) {
 	return s, nil
 }
 
-func exampleCell(e *compare.Ergonomics, lib, job string) string {
+func exampleCell(e *results.Ergonomics, lib, job string) string {
 	for _, ex := range e.Examples {
 		if ex.Library == lib && ex.Job == job {
 			mark := ""
@@ -107,7 +107,7 @@ func exampleCell(e *compare.Ergonomics, lib, job string) string {
 	return "–"
 }
 
-func matrixCell(e *compare.Ergonomics, lib, feature string) string {
+func matrixCell(e *results.Ergonomics, lib, feature string) string {
 	for _, c := range e.Matrix {
 		if c.Library == lib && c.Feature == feature {
 			if !c.Has {

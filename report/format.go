@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
 // num formats v with about three significant digits, never in scientific notation.
@@ -25,12 +25,12 @@ func num(v float64) string {
 }
 
 // median formats a summary as "median [lo, hi]", or "median (n=N, no interval)" when it
-// has too few samples for one.
-func median(s compare.Summary) string {
+// has fewer than the run's rules ask for an interval.
+func median(s results.Summary, rules results.Rules) string {
 	if s.N == 0 {
 		return "–"
 	}
-	if s.N < compare.MinSamples {
+	if s.N < rules.MinSamples {
 		return fmt.Sprintf("%s (n=%d, no interval)", num(s.Median), s.N)
 	}
 	return fmt.Sprintf("%s [%s, %s]", num(s.Median), num(s.Lo), num(s.Hi))

@@ -6,10 +6,10 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
-func httpSection(res *compare.Results) (section, error) {
+func httpSection(res *results.Results) (section, error) {
 	s := section{ID: "http", Title: "HTTP: the book's web server on each executor"}
 	h := res.HTTP
 	if h == nil {
@@ -27,7 +27,7 @@ func httpSection(res *compare.Results) (section, error) {
 	var bars []bar
 	var ref float64
 	for _, sv := range h.Servers {
-		if sv.Name == compare.NetHTTP {
+		if sv.Name == h.Reference {
 			ref = sv.Peak.Median
 		}
 	}
@@ -36,7 +36,7 @@ func httpSection(res *compare.Results) (section, error) {
 		if ref > 0 && sv.Peak.N > 0 {
 			vs = fmt.Sprintf("%.2fx", sv.Peak.Median/ref)
 		}
-		rows = append(rows, []string{"`" + sv.Name + "`", median(sv.Peak), vs,
+		rows = append(rows, []string{"`" + sv.Name + "`", median(sv.Peak, res.Rules), vs,
 			num(sv.ServerCPU.Median), num(sv.GeneratorCPU.Median), num(sv.MachineCPU.Median),
 			num(sv.GeneratorCeiling.Median), sv.Limit, fmt.Sprint(sv.PeakErrors), sv.Error})
 		if sv.Peak.N > 0 {
@@ -44,7 +44,7 @@ func httpSection(res *compare.Results) (section, error) {
 		}
 	}
 	s.Blocks = append(s.Blocks, table{
-		Caption: fmt.Sprintf("Peak throughput on `/`, closed loop with %d clients, requests/s", p.PeakClients),
+		Caption: fmt.Sprintf("Peak throughput on `/`, closed loop with %d clients, requests/s, median of %d runs per server", p.PeakClients, p.Samples),
 		Header:  []string{"server", "req/s, median [95% CI]", "vs nethttp", "server CPU", "generator CPU", "machine CPU", "generator ceiling", "limit", "errors", "error"},
 		Rows:    rows,
 		Notes: []string{
@@ -86,10 +86,10 @@ func httpSection(res *compare.Results) (section, error) {
 			frac = p.Fractions[i]
 		}
 		s.Blocks = append(s.Blocks, table{
-			Caption: fmt.Sprintf("Latency at %s req/s (%s of nethttp's peak), open loop, ms", num(rate), pct(frac)),
+			Caption: fmt.Sprintf("Latency at %s req/s (%s of %s's peak), open loop, ms, one run per server", num(rate), pct(frac), h.Reference),
 			Header:  []string{"server", "target req/s", "achieved req/s", "p50", "p90", "p99", "p99.9", "max", "errors", "validity"},
 			Rows:    rows,
-			Notes:   []string{fmt.Sprintf("Latency counts from each request's due time, so a stall in the server shows instead of hiding. A run that sent less than %s of its target rate is invalid and shows no latency.", pct(compare.MinAchieved))},
+			Notes:   []string{fmt.Sprintf("Latency counts from each request's due time, so a stall in the server shows instead of hiding. A run that sent less than %s of its target rate is invalid and shows no latency.", pct(p.MinAchieved))},
 		})
 		if len(ss) > 0 {
 			c, err := lineChart(fmt.Sprintf("http-latency-%d.svg", i+1),
@@ -110,7 +110,7 @@ func httpSection(res *compare.Results) (section, error) {
 			fmt.Sprint(sl.Status503), fmt.Sprint(sl.Refused), fmt.Sprint(sl.Reset), fmt.Sprint(sl.Timeout), fmt.Sprint(sl.Other)})
 	}
 	s.Blocks = append(s.Blocks, table{
-		Caption: fmt.Sprintf("`/sleep?ms=%d` with %d clients for %d workers, for %v: does it queue, block, or answer 503?", p.SleepMS, p.SleepClients, p.Workers, p.Sleep),
+		Caption: fmt.Sprintf("`/sleep?ms=%d` with %d clients for %d workers, for %v, one run per server: does it queue, block, or answer 503?", p.SleepMS, p.SleepClients, p.Workers, p.Sleep),
 		Header:  []string{"server", "200s", "req/s", "p50 ms", "p99 ms", "max ms", "503", "refused", "reset", "timeout", "other"},
 		Rows:    rows,
 	})
@@ -123,7 +123,7 @@ func httpSection(res *compare.Results) (section, error) {
 			fmt.Sprint(t.Rejected), fmt.Sprint(t.Reset), fmt.Sprint(t.Refused)})
 	}
 	s.Blocks = append(s.Blocks, table{
-		Caption: fmt.Sprintf("SIGTERM after %v of `/sleep?ms=%d` load with %d clients: of what the server accepted, how much got an answer", p.TermAfter, p.TermMS, p.TermClients),
+		Caption: fmt.Sprintf("SIGTERM after %v of `/sleep?ms=%d` load with %d clients: of what the server accepted, how much got an answer (one run per server)", p.TermAfter, p.TermMS, p.TermClients),
 		Header:  []string{"server", "exit", "accepted", "answered", "lost", "503", "client resets", "refused after close"},
 		Rows:    rows,
 		Notes:   []string{"Client resets are connections still waiting in the kernel's listen backlog when the listener closed: the server never accepted them. A server whose accept loop blocks in Submit leaves more of them there."},

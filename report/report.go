@@ -1,4 +1,4 @@
-// Package report renders a poolbench compare run (compare.Results) as the report people
+// Package report renders a poolbench compare run (results.Results) as the report people
 // read: REPORT.md for GitHub, report.html as one self-contained page, and charts/*.svg.
 //
 // Every figure comes from the Results; rendering is deterministic, so the same results
@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
 // The files Render writes into its folder.
@@ -22,7 +22,7 @@ const (
 )
 
 // Render writes REPORT.md, report.html and charts/*.svg for res into dir.
-func Render(res *compare.Results, dir string) error {
+func Render(res *results.Results, dir string) error {
 	d, err := build(res)
 	if err != nil {
 		return err
@@ -63,9 +63,9 @@ func charts(d document) []chart {
 }
 
 // build turns res into the report's document, section by section, in the report's order.
-func build(res *compare.Results) (document, error) {
+func build(res *results.Results) (document, error) {
 	d := document{Title: "poolbench: Go worker pools compared"}
-	for _, f := range []func(*compare.Results) (section, error){
+	for _, f := range []func(*results.Results) (section, error){
 		envSection, summarySection, ergonomicsSection, throughputSection, httpSection,
 		robustnessSection, methodSection, reproduceSection,
 	} {

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the fixture")
@@ -15,9 +15,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // fixture is a results file from a real quick run, kept as the golden tests' input.
 const fixture = "testdata/results.json"
 
-func loadFixture(t *testing.T) *compare.Results {
+func loadFixture(t *testing.T) *results.Results {
 	t.Helper()
-	res, err := compare.ReadResults(fixture)
+	res, err := results.Read(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,4 +96,38 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// TestSample re-renders the committed sample run and wants the committed report, byte for
+// byte, so that docs/sample never drifts from its own results.json. After a change to the
+// renderer, run `go run . report docs/sample/results.json` to accept it.
+func TestSample(t *testing.T) {
+	sample := filepath.Join("..", "docs", "sample")
+	res, err := results.Read(filepath.Join(sample, results.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Render(res, dir); err != nil {
+		t.Fatal(err)
+	}
+	got := readTree(t, dir)
+	for name, g := range got {
+		w, err := os.ReadFile(filepath.Join(sample, name))
+		if err != nil {
+			t.Errorf("%s: rendered but not in docs/sample: %v", name, err)
+		} else if !bytes.Equal(g, w) {
+			t.Errorf("docs/sample/%s differs from a re-render of docs/sample/results.json; run `go run . report docs/sample/results.json`", name)
+		}
+	}
+	for _, name := range []string{MarkdownFile, HTMLFile} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s: not rendered", name)
+		}
+	}
+	for name := range readTree(t, sample) {
+		if _, ok := got[name]; !ok && name != results.File && filepath.Ext(name) != ".png" {
+			t.Errorf("docs/sample/%s is no longer rendered from docs/sample/results.json; remove it", name)
+		}
+	}
 }

@@ -5,30 +5,14 @@ import (
 	"slices"
 	"strings"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
-// defectRule states for the reader the rule isDefect applies.
-const defectRule = "A verdict counts as a defect when work was lost, the process crashed or a call panicked, " +
-	"something hung or deadlocked, a goroutine leaked, a deadline was not kept (`late`, `nil-early`), " +
-	"or a task submitted after Shutdown ran (`after-shutdown` = `ran`). `saturation` describes behaviour and is never a defect."
-
-// isDefect applies defectRule to one verdict.
-func isDefect(probe, verdict string) bool {
-	switch word, _, _ := strings.Cut(verdict, ":"); word {
-	case "lost", "crash", "panic", "hang", "deadlock", "leak", "late", "nil-early":
-		return true
-	case "ran":
-		return probe == "after-shutdown" // the executor took work after it was shut down
-	}
-	return false
-}
-
 // defectsOf returns the probes on which pool got a defect, in probe order.
-func defectsOf(sh *compare.Shutdown, pool string) []string {
+func defectsOf(sh *results.Shutdown, pool string) []string {
 	var ps []string
 	for _, v := range sh.Verdicts {
-		if v.Pool == pool && isDefect(v.Probe, v.Verdict) {
+		if v.Pool == pool && v.Defect {
 			ps = append(ps, v.Probe)
 		}
 	}
@@ -36,7 +20,7 @@ func defectsOf(sh *compare.Shutdown, pool string) []string {
 }
 
 // verdictPools lists the executors that have verdicts, in the study's order.
-func verdictPools(sh *compare.Shutdown) []string {
+func verdictPools(sh *results.Shutdown) []string {
 	var pools []string
 	for _, v := range sh.Verdicts {
 		if !slices.Contains(pools, v.Pool) {
@@ -46,7 +30,7 @@ func verdictPools(sh *compare.Shutdown) []string {
 	return pools
 }
 
-func robustnessSection(res *compare.Results) (section, error) {
+func robustnessSection(res *results.Results) (section, error) {
 	s := section{ID: "robustness", Title: "Shutdown robustness"}
 	sh := res.Shutdown
 	if sh == nil {
@@ -55,31 +39,34 @@ func robustnessSection(res *compare.Results) (section, error) {
 	}
 	s.Blocks = append(s.Blocks, para("Each probe runs one executor through the `Executor` interface in a child process "+
 		"with a hard timeout, so a crash or a hang is a verdict rather than the end of the study. "+
-		"Probes whose outcome can vary run many rounds and report how often each outcome happened. "+defectRule))
+		"Probes whose outcome can vary run many rounds and report how often each outcome happened. "+sh.DefectRule))
 
 	pools := verdictPools(sh)
-	verdict := func(pool, probe string) (compare.Verdict, bool) {
+	verdict := func(pool, probe string) (results.Verdict, bool) {
 		for _, v := range sh.Verdicts {
 			if v.Pool == pool && v.Probe == probe {
 				return v, true
 			}
 		}
-		return compare.Verdict{}, false
+		return results.Verdict{}, false
 	}
-	header := append([]string{"executor"}, sh.Probes...)
+	header := []string{"executor"}
+	for _, p := range sh.Probes {
+		header = append(header, p.ID)
+	}
 	header = append(header, "defects")
 	var rows [][]string
 	for _, p := range pools {
 		row := []string{"`" + p + "`"}
 		for _, probe := range sh.Probes {
-			v, ok := verdict(p, probe)
+			v, ok := verdict(p, probe.ID)
 			switch {
 			case !ok:
 				row = append(row, "–")
-			case isDefect(probe, v.Verdict):
-				row = append(row, "**"+v.Verdict+"**")
+			case v.Defect:
+				row = append(row, "**"+v.String()+"**")
 			default:
-				row = append(row, v.Verdict)
+				row = append(row, v.String())
 			}
 		}
 		rows = append(rows, append(row, fmt.Sprint(len(defectsOf(sh, p)))))
@@ -87,19 +74,34 @@ func robustnessSection(res *compare.Results) (section, error) {
 	s.Blocks = append(s.Blocks, table{Caption: "Verdicts (defects in bold)", Header: header, Rows: rows})
 
 	var legend [][]string
-	for _, in := range compare.ProbeInfos() {
-		legend = append(legend, []string{"`" + in.ID + "`", in.What, strings.Join(in.Verdicts, ", ")})
+	meaning := map[string]string{}
+	var words []string
+	for _, p := range sh.Probes {
+		var ws []string
+		for _, w := range p.Words {
+			ws = append(ws, w.Word)
+			if _, ok := meaning[w.Word]; !ok {
+				meaning[w.Word] = w.Meaning
+				words = append(words, w.Word)
+			}
+		}
+		legend = append(legend, []string{"`" + p.ID + "`", p.What, strings.Join(ws, ", "), fmt.Sprint(p.Rounds)})
 	}
-	s.Blocks = append(s.Blocks, table{Caption: "The probes", Header: []string{"probe", "what happens", "verdicts, worst first"}, Rows: legend})
+	s.Blocks = append(s.Blocks, table{Caption: "The probes", Header: []string{"probe", "what happens", "verdicts, worst first", "rounds"}, Rows: legend})
+	var glossary [][]string
+	for _, w := range words {
+		glossary = append(glossary, []string{"`" + w + "`", meaning[w]})
+	}
+	s.Blocks = append(s.Blocks, table{Caption: "The verdicts", Header: []string{"verdict", "meaning"}, Rows: glossary})
 
 	for _, probe := range sh.Probes {
 		var ev [][]string
 		for _, p := range pools {
-			if v, ok := verdict(p, probe); ok {
-				ev = append(ev, []string{"`" + p + "`", v.Verdict, oneLine(v.Evidence)})
+			if v, ok := verdict(p, probe.ID); ok {
+				ev = append(ev, []string{"`" + p + "`", v.String(), oneLine(v.Evidence)})
 			}
 		}
-		s.Blocks = append(s.Blocks, table{Caption: "Evidence: " + probe, Header: []string{"executor", "verdict", "evidence"}, Rows: ev})
+		s.Blocks = append(s.Blocks, table{Caption: "Evidence: " + probe.ID, Header: []string{"executor", "verdict", "evidence"}, Rows: ev})
 	}
 	return s, nil
 }

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
 // The summary is derived from the results by the rules it states, so that it changes
 // with the data and says why.
 
-func summarySection(res *compare.Results) (section, error) {
+func summarySection(res *results.Results) (section, error) {
 	s := section{ID: "summary", Title: "Summary"}
 	var picks, rules []string
 	if sh := res.Shutdown; sh != nil {
@@ -49,7 +49,7 @@ func names(ns []string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
-func robustnessPick(sh *compare.Shutdown) (pick, rule string) {
+func robustnessPick(sh *results.Shutdown) (pick, rule string) {
 	pools := verdictPools(sh)
 	fewest := -1
 	var best []string
@@ -77,16 +77,16 @@ func robustnessPick(sh *compare.Shutdown) (pick, rule string) {
 	return pick, rule
 }
 
-func httpPick(h *compare.HTTP) (pick, rule string) {
-	var top compare.HTTPServer
+func httpPick(h *results.HTTP) (pick, rule string) {
+	var top results.HTTPServer
 	for _, sv := range h.Servers {
-		if sv.Peak.N > 0 && sv.Name != compare.NetHTTP && sv.Peak.Median > top.Peak.Median {
+		if sv.Peak.N > 0 && sv.Name != h.Reference && sv.Peak.Median > top.Peak.Median {
 			top = sv
 		}
 	}
 	var tied []string
 	for _, sv := range h.Servers {
-		if sv.Peak.N > 0 && sv.Name != compare.NetHTTP && sv.Peak.Hi >= top.Peak.Lo {
+		if sv.Peak.N > 0 && sv.Name != h.Reference && sv.Peak.Hi >= top.Peak.Lo {
 			tied = append(tied, sv.Name)
 		}
 	}
@@ -103,7 +103,7 @@ func httpPick(h *compare.HTTP) (pick, rule string) {
 	return pick, rule
 }
 
-func ergonomicsPick(e *compare.Ergonomics) (picks []string, rule string) {
+func ergonomicsPick(e *results.Ergonomics) (picks []string, rule string) {
 	var fewest, native []string
 	minLines, maxNative := -1, -1
 	for _, l := range e.Libraries {
@@ -136,7 +136,7 @@ func ergonomicsPick(e *compare.Ergonomics) (picks []string, rule string) {
 }
 
 // has reports whether lib has feature in e's matrix.
-func has(e *compare.Ergonomics, lib, feature string) bool {
+func has(e *results.Ergonomics, lib, feature string) bool {
 	for _, c := range e.Matrix {
 		if c.Library == lib && c.Feature == feature {
 			return c.Has

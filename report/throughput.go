@@ -6,10 +6,10 @@ import (
 	"slices"
 	"time"
 
-	"poolbench/compare"
+	"poolbench/compare/results"
 )
 
-func throughputSection(res *compare.Results) (section, error) {
+func throughputSection(res *results.Results) (section, error) {
 	s := section{ID: "throughput", Title: "Throughput"}
 	t := res.Throughput
 	if t == nil {
@@ -23,7 +23,7 @@ func throughputSection(res *compare.Results) (section, error) {
 		"One task in %d is timed for the p99 time blocked in Submit and the p99 wait from Submit to start. "+
 		"The `cpu` task was calibrated to %v: %d rounds, measured at %s ns.",
 		t.BatchSize, slices.Max(t.Submitters), t.Samples, t.MaxSamples, pct(t.MaxSpread), t.SampleEvery,
-		t.Calibration.Target, t.Calibration.Rounds, median(t.Calibration.Task))))
+		t.Calibration.Target, t.Calibration.Rounds, median(t.Calibration.Task, res.Rules))))
 	var wl [][]string
 	for _, w := range t.Workloads {
 		wl = append(wl, []string{"`" + w.Name + "`", fmt.Sprint(w.Workers), w.About})
@@ -42,7 +42,7 @@ func throughputSection(res *compare.Results) (section, error) {
 				if c.Wide {
 					samples += ", still wide"
 				}
-				rows = append(rows, []string{"`" + c.Pool + "`", median(c.NsPerTask), ratio(c.VsCustom), ratio(c.VsChan), ratio(c.VsStatic),
+				rows = append(rows, []string{"`" + c.Pool + "`", median(c.NsPerTask, res.Rules), ratio(c.VsCustom), ratio(c.VsChan), ratio(c.VsStatic),
 					num(c.AllocsPerTask.Median), num(c.BytesPerTask.Median), optMedian(c.SubmitP99), optMedian(c.WaitP99),
 					fmt.Sprint(c.PeakGoroutines), samples})
 				bars = append(bars, bar{Label: c.Pool, Value: c.NsPerTask.Median, Lo: c.NsPerTask.Lo, Hi: c.NsPerTask.Hi})
@@ -84,7 +84,7 @@ func throughputSection(res *compare.Results) (section, error) {
 	return s, nil
 }
 
-func optMedian(s *compare.Summary) string {
+func optMedian(s *results.Summary) string {
 	if s == nil {
 		return "–"
 	}
@@ -96,14 +96,14 @@ func mib(b int64) string { return num(float64(b) / (1 << 20)) }
 // throughputPick applies the throughput rule: on each work x sub row, the executor with the
 // lowest median ns/task wins, and so does every executor whose interval reaches the
 // winner's (a tie). Floors do not compete.
-func throughputPick(t *compare.Throughput) (picks []string, rule string) {
+func throughputPick(t *results.Throughput) (picks []string, rule string) {
 	wins := map[string]int{}
 	rows := 0
 	for _, w := range t.Workloads {
 		for _, sub := range t.Submitters {
-			var cells []compare.ThroughputCell
+			var cells []results.ThroughputCell
 			for _, c := range t.Cells {
-				if c.Work == w.Name && c.Sub == sub && !slices.Contains(compare.Floors(), c.Pool) && c.NsPerTask.N > 0 {
+				if c.Work == w.Name && c.Sub == sub && !slices.Contains(t.Floors, c.Pool) && c.NsPerTask.N > 0 {
 					cells = append(cells, c)
 				}
 			}
@@ -111,7 +111,7 @@ func throughputPick(t *compare.Throughput) (picks []string, rule string) {
 				continue
 			}
 			rows++
-			best := slices.MinFunc(cells, func(a, b compare.ThroughputCell) int {
+			best := slices.MinFunc(cells, func(a, b results.ThroughputCell) int {
 				return cmp.Compare(a.NsPerTask.Median, b.NsPerTask.Median)
 			})
 			for _, c := range cells {
@@ -137,10 +137,10 @@ func throughputPick(t *compare.Throughput) (picks []string, rule string) {
 }
 
 // executorOrder lists the executors of t's cells in report order, floors left out.
-func executorOrder(t *compare.Throughput) []string {
+func executorOrder(t *results.Throughput) []string {
 	var out []string
 	for _, c := range t.Cells {
-		if !slices.Contains(out, c.Pool) && !slices.Contains(compare.Floors(), c.Pool) {
+		if !slices.Contains(out, c.Pool) && !slices.Contains(t.Floors, c.Pool) {
 			out = append(out, c.Pool)
 		}
 	}

@@ -1,0 +1,416 @@
+package ergonomics
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"poolbench/compare/results"
+	"poolbench/pools"
+)
+
+// Features returns the matrix's columns, in report order.
+func Features() []results.Feature {
+	return []results.Feature{
+		{ID: "bounded-queue", Name: "bounded queue"},
+		{ID: "nonblocking-submit", Name: "non-blocking submit"},
+		{ID: "results", Name: "results or futures"},
+		{ID: "groups", Name: "task groups"},
+		{ID: "context", Name: "context cancellation"},
+		{ID: "resize", Name: "resize"},
+		{ID: "metrics", Name: "metrics"},
+		{ID: "panic-handler", Name: "panic handler"},
+		{ID: "shutdown-deadline", Name: "deadline on shutdown"},
+		{ID: "submit-after-shutdown", Name: "error on submit after shutdown"},
+	}
+}
+
+// matrix is the feature matrix, written from each library's documentation and source.
+func matrix() []results.Cell {
+	var cells []results.Cell
+	lib := func(name string, row ...results.Cell) {
+		for _, c := range row {
+			c.Library = name
+			cells = append(cells, c)
+		}
+	}
+	yes := func(feature, note string, proof ...string) results.Cell {
+		return results.Cell{Feature: feature, Has: true, Proof: proof, Note: note}
+	}
+	no := func(feature, note string) results.Cell { return results.Cell{Feature: feature, Note: note} }
+
+	lib("custom",
+		yes("bounded-queue", "Submit blocks while the queue is full", "pools.Config.Queue"),
+		no("nonblocking-submit", "no TrySubmit: Example_custom_bounded is a workaround"),
+		no("results", ""),
+		no("groups", ""),
+		no("context", "Shutdown's ctx bounds the wait; tasks get no context"),
+		no("resize", ""),
+		no("metrics", ""),
+		yes("panic-handler", "recovered; the worker lives on", "pools.WithPanicHandler", "Example_custom_panic"),
+		yes("shutdown-deadline", "", "pools.Custom.Shutdown", "Example_custom_shutdown"),
+		yes("submit-after-shutdown", "", "pools.ErrClosed"),
+	)
+	lib("ants",
+		no("bounded-queue", "no queue: WithMaxBlockingTasks bounds the submitters blocked in Submit"),
+		yes("nonblocking-submit", "", "ants.WithNonblocking", "ants.ErrPoolOverload", "Example_ants_bounded"),
+		no("results", ""),
+		no("groups", ""),
+		no("context", "ReleaseContext bounds shutdown; tasks get no context"),
+		yes("resize", "", "ants.Pool.Tune"),
+		yes("metrics", "", "ants.Pool.Running", "ants.Pool.Free", "ants.Pool.Waiting"),
+		yes("panic-handler", "the worker exits; the pool starts another", "ants.WithPanicHandler", "Example_ants_panic"),
+		yes("shutdown-deadline", "", "ants.Pool.ReleaseTimeout", "ants.Pool.ReleaseContext", "Example_ants_shutdown"),
+		yes("submit-after-shutdown", "", "ants.ErrPoolClosed"),
+	)
+	lib("pond",
+		yes("bounded-queue", "maxCapacity: a buffered channel", "pond.New", "Example_pond_bounded"),
+		yes("nonblocking-submit", "", "pond.WorkerPool.TrySubmit", "Example_pond_bounded"),
+		yes("results", "the first error only; results go through captured variables",
+			"pond.WorkerPool.GroupContext", "pond.TaskGroupWithContext.Wait", "Example_pond_results"),
+		yes("groups", "", "pond.WorkerPool.Group", "pond.TaskGroup.Wait"),
+		yes("context", "", "pond.Context", "pond.WorkerPool.GroupContext"),
+		no("resize", "workers scale between MinWorkers and maxWorkers, which are fixed"),
+		yes("metrics", "", "pond.WorkerPool.RunningWorkers", "pond.WorkerPool.WaitingTasks", "pond.WorkerPool.FailedTasks"),
+		yes("panic-handler", "", "pond.PanicHandler", "Example_pond_panic"),
+		yes("shutdown-deadline", "does not report whether the deadline passed", "pond.WorkerPool.StopAndWaitFor", "Example_pond_shutdown"),
+		no("submit-after-shutdown", "Submit panics with ErrSubmitOnStoppedPool; TrySubmit returns false"),
+	)
+	lib("pondv2",
+		yes("bounded-queue", "", "pond.WithQueueSize", "Example_pondv2_bounded"),
+		yes("nonblocking-submit", "", "pond.WithNonBlocking", "pond.Pool.TrySubmit", "pond.ErrQueueFull", "Example_pondv2_bounded"),
+		yes("results", "futures, and groups that return results in order",
+			"pond.NewResultPool", "pond.ResultTask.Wait", "pond.ResultTaskGroup.Wait", "Example_pondv2_results"),
+		yes("groups", "", "pond.Pool.NewGroup", "pond.TaskGroup.Wait"),
+		yes("context", "", "pond.WithContext", "pond.Pool.NewGroupContext"),
+		yes("resize", "", "pond.Pool.Resize"),
+		yes("metrics", "", "pond.Pool.RunningWorkers", "pond.Pool.WaitingTasks", "pond.Pool.DroppedTasks"),
+		yes("panic-handler", "no handler: a panic becomes the task's error", "pond.ErrPanic", "Example_pondv2_panic"),
+		yes("shutdown-deadline", "Stop returns a Task; a select on its Done channel sets the deadline",
+			"pond.Pool.Stop", "pond.Task.Done", "Example_pondv2_shutdown"),
+		yes("submit-after-shutdown", "", "pond.ErrPoolStopped"),
+	)
+	lib("workerpool",
+		no("bounded-queue", "the waiting queue is unbounded"),
+		yes("nonblocking-submit", "never blocks, as the queue is unbounded: nothing is rejected", "workerpool.WorkerPool.Submit"),
+		no("results", "Do's doc: return values go over a channel the task captures"),
+		no("groups", ""),
+		no("context", "Pause(ctx) pauses the workers; nothing is cancelled"),
+		no("resize", ""),
+		yes("metrics", "the queue's length only", "workerpool.WorkerPool.WaitingQueueSize"),
+		no("panic-handler", "a panicking task crashes the program"),
+		no("shutdown-deadline", "StopWait has no deadline; Stop abandons the queue"),
+		yes("submit-after-shutdown", "", "workerpool.ErrStopped", "workerpool.WorkerPool.Do"),
+	)
+	lib("errgroup",
+		no("bounded-queue", "no queue: Go blocks until a slot is free"),
+		yes("nonblocking-submit", "", "errgroup.Group.TryGo", "Example_errgroup_bounded"),
+		yes("results", "the first error; results go through captured variables", "errgroup.Group.Wait", "Example_errgroup_results"),
+		yes("groups", "the group is the pool: its limit is not shared", "errgroup.Group"),
+		yes("context", "", "errgroup.WithContext"),
+		no("resize", "SetLimit must not change while goroutines are active"),
+		no("metrics", ""),
+		no("panic-handler", "not recovered: errgroup.go:81 says why"),
+		no("shutdown-deadline", "Wait has no deadline"),
+		no("submit-after-shutdown", "no stopped state: Go after Wait starts the task"),
+	)
+	lib("conc",
+		no("bounded-queue", "no queue: Go blocks until a goroutine is free"),
+		no("nonblocking-submit", ""),
+		yes("results", "result pools return results in the order tasks end; iter.Mapper keeps order",
+			"pool.ResultPool.Wait", "pool.ResultErrorPool.Wait", "iter.Mapper.MapErr", "Example_conc_results"),
+		yes("groups", "each pool is its own group: its limit is not shared", "pool.Pool.Wait", "conc.WaitGroup"),
+		yes("context", "", "pool.Pool.WithContext", "pool.ContextPool.WithCancelOnError"),
+		no("resize", ""),
+		no("metrics", "MaxGoroutines only"),
+		yes("panic-handler", "no handler: Wait panics again with the first panic",
+			"panics.Recovered", "conc.WaitGroup.WaitAndRecover", "Example_conc_panic"),
+		no("shutdown-deadline", "Wait has no deadline"),
+		no("submit-after-shutdown", "Go after Wait panics: send on a closed channel"),
+	)
+	return cells
+}
+
+// librarySource finds libraries' sources and the names they declare, each once.
+type librarySource struct {
+	modules map[string]moduleInfo      // by module path
+	symbols map[string]map[string]bool // by import path and package name
+}
+
+// moduleInfo is what the go command reports of a module.
+type moduleInfo struct {
+	Path, Version, Dir string
+}
+
+func newLibrarySource() *librarySource {
+	return &librarySource{modules: map[string]moduleInfo{}, symbols: map[string]map[string]bool{}}
+}
+
+// module finds path's version and source directory. It asks the go command: with the
+// version this binary was built with, go mod download, which only reads the module cache
+// when the module is there and works from any directory; without one (a test binary has no
+// dependency versions), go list -m, which reads the current module's go.mod.
+func (s *librarySource) module(ctx context.Context, path string) (moduleInfo, error) {
+	if m, ok := s.modules[path]; ok {
+		return m, nil
+	}
+	version := ""
+	for _, name := range pools.Names() {
+		if in, err := pools.Describe(name); err == nil && in.Module == path {
+			version = in.Version
+		}
+	}
+	args := []string{"list", "-m", "-json", path}
+	if version != "" && version != "unknown" && version != "(devel)" {
+		args = []string{"mod", "download", "-json", path + "@" + version}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return moduleInfo{}, fmt.Errorf("finding the source of %s: go %s: %w: %s",
+			path, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	var m moduleInfo
+	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
+		return moduleInfo{}, fmt.Errorf("finding the source of %s: %w", path, err)
+	}
+	if m.Dir == "" {
+		return moduleInfo{}, fmt.Errorf("finding the source of %s: go %s reports no directory", path, strings.Join(args, " "))
+	}
+	s.modules[path] = m
+	return m, nil
+}
+
+// check checks lib's cells: one per feature, and every yes proved by native examples of
+// lib and by names its library declares.
+func (s *librarySource) check(ctx context.Context, lib string, cells []results.Cell, exs []results.Example) error {
+	in, err := pools.Describe(lib)
+	if err != nil {
+		return err
+	}
+	for _, f := range Features() {
+		n := 0
+		for _, c := range cells {
+			if c.Feature == f.ID {
+				n++
+			}
+		}
+		if n != 1 {
+			return fmt.Errorf("matrix: %s has %d cells for %q; want 1", lib, n, f.ID)
+		}
+	}
+	for _, c := range cells {
+		if !slices.ContainsFunc(Features(), func(f results.Feature) bool { return f.ID == c.Feature }) {
+			return fmt.Errorf("matrix: %s: unknown feature %q", lib, c.Feature)
+		}
+		if !c.Has {
+			continue
+		}
+		if len(c.Proof) == 0 {
+			return fmt.Errorf("matrix: %s has %q with no proof", lib, c.Feature)
+		}
+		for _, p := range c.Proof {
+			if strings.HasPrefix(p, "Example_") {
+				i := slices.IndexFunc(exs, func(e results.Example) bool { return e.Name == p && e.Library == lib })
+				switch {
+				case i < 0:
+					return fmt.Errorf("matrix: %s has %q proved by %s, which is not one of its examples", lib, c.Feature, p)
+				case !exs[i].Native():
+					return fmt.Errorf("matrix: %s has %q proved by %s, which is a workaround", lib, c.Feature, p)
+				}
+				continue
+			}
+			ok, where, err := s.declares(ctx, in.Module, p)
+			if err != nil {
+				return fmt.Errorf("matrix: %s has %q proved by %s: %w", lib, c.Feature, p, err)
+			}
+			if !ok {
+				return fmt.Errorf("matrix: %s has %q proved by %s, which %s does not declare", lib, c.Feature, p, where)
+			}
+		}
+	}
+	return nil
+}
+
+// declares reports whether the package of module that symbol (pkg.Name or pkg.Type.Member)
+// names declares it, and where it looked.
+func (s *librarySource) declares(ctx context.Context, module, symbol string) (bool, string, error) {
+	pkg, name, ok := strings.Cut(symbol, ".")
+	if !ok {
+		return false, "", fmt.Errorf("want pkg.Name or pkg.Type.Member")
+	}
+	for _, imp := range []string{module + "/" + pkg, module} { // where a package pkg can be
+
+		syms, err := s.packageSymbols(ctx, module, imp, pkg)
+		if err != nil {
+			return false, "", err
+		}
+		if syms == nil {
+			continue
+		}
+		where := imp
+		if m, ok := s.modules[module]; ok {
+			where += " " + m.Version
+		}
+		return syms[name], where, nil
+	}
+	return false, "", fmt.Errorf("no package %s in module %s", pkg, module)
+}
+
+// packageSymbols returns the names package imp, if its name is pkg, declares: functions,
+// types, constants and variables, and Type.Member for methods (promoted ones included),
+// interface methods and struct fields. It returns nil when imp has no package pkg.
+func (s *librarySource) packageSymbols(ctx context.Context, module, imp, pkg string) (map[string]bool, error) {
+	key := imp + " " + pkg // the root of a module may hold another package than pkg
+	if syms, ok := s.symbols[key]; ok {
+		return syms, nil
+	}
+	var fsys fs.FS
+	if imp == "poolbench/pools" {
+		fsys = pools.Sources()
+	} else if module == "poolbench" {
+		return nil, nil
+	} else {
+		m, err := s.module(ctx, module)
+		if err != nil {
+			return nil, err
+		}
+		fsys = os.DirFS(filepath.Join(m.Dir, filepath.FromSlash(strings.TrimPrefix(imp, module))))
+	}
+	syms, err := declared(fsys, imp, pkg)
+	if err != nil {
+		return nil, err
+	}
+	s.symbols[key] = syms
+	return syms, nil
+}
+
+// declared parses the non-test Go files of fsys that belong to package pkg and lists what
+// they declare, as packageSymbols describes. It returns nil when there are none.
+func declared(fsys fs.FS, imp, pkg string) (map[string]bool, error) {
+	names, err := fs.Glob(fsys, "*.go") // a missing directory has no files: no package
+	if err != nil {
+		return nil, err
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		if f.Name.Name == pkg {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return nil, nil
+	}
+	syms := map[string]bool{}
+	// Interface methods and struct fields first, from the whole AST: go/doc drops
+	// unexported declarations, through which exported members can still be reached.
+	specs := map[string]*ast.TypeSpec{}
+	for _, f := range files {
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok {
+				specs[ts.Name.Name] = ts
+			}
+			return true
+		})
+	}
+	for name, ts := range specs {
+		if ast.IsExported(name) {
+			for _, m := range members(ts, specs, map[string]bool{}) {
+				syms[name+"."+m] = true
+			}
+		}
+	}
+	dp, err := doc.NewFromFiles(fset, files, imp)
+	if err != nil {
+		return nil, err
+	}
+	addValues := func(prefix string, vs []*doc.Value) {
+		for _, v := range vs {
+			for _, n := range v.Names {
+				syms[prefix+n] = true
+			}
+		}
+	}
+	addValues("", dp.Consts)
+	addValues("", dp.Vars)
+	for _, f := range dp.Funcs {
+		syms[f.Name] = true
+	}
+	for _, t := range dp.Types {
+		syms[t.Name] = true
+		addValues("", t.Consts)
+		addValues("", t.Vars)
+		for _, f := range t.Funcs {
+			syms[f.Name] = true
+		}
+		for _, m := range t.Methods {
+			syms[t.Name+"."+m.Name] = true
+		}
+	}
+	return syms, nil
+}
+
+// members lists the exported methods of an interface type, or exported fields of a struct
+// type, following embedded types declared in the same package.
+func members(ts *ast.TypeSpec, specs map[string]*ast.TypeSpec, seen map[string]bool) []string {
+	if seen[ts.Name.Name] {
+		return nil
+	}
+	seen[ts.Name.Name] = true
+	var list *ast.FieldList
+	switch t := ts.Type.(type) {
+	case *ast.InterfaceType:
+		list = t.Methods
+	case *ast.StructType:
+		list = t.Fields
+	default:
+		return nil
+	}
+	var out []string
+	for _, f := range list.List {
+		for _, n := range f.Names {
+			if n.IsExported() {
+				out = append(out, n.Name)
+			}
+		}
+		if len(f.Names) == 0 { // embedded
+			e := f.Type
+			if ix, ok := e.(*ast.IndexExpr); ok { // a generic type, instantiated
+				e = ix.X
+			}
+			if name := typeName(e); name != "" {
+				if ast.IsExported(name) {
+					out = append(out, name)
+				}
+				if spec := specs[name]; spec != nil {
+					out = append(out, members(spec, specs, seen)...)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,48 @@
+package results
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestWriteRead(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	res := &Results{Schema: Schema, Rules: Rules{MinSamples: 6, Confidence: 0.95},
+		Shutdown: &Shutdown{Verdicts: []Verdict{{Pool: "p", Probe: "drain", Word: "lost", Detail: "3", Defect: true, Rounds: 1, Counts: map[string]int{"lost": 1}}}}}
+	if err := Write(dir, res); err != nil {
+		t.Fatalf("Write() = %v", err)
+	}
+	back, err := Read(filepath.Join(dir, File))
+	if err != nil {
+		t.Fatalf("Read() = %v", err)
+	}
+	if !reflect.DeepEqual(back, res) {
+		t.Errorf("Read() = %+v; want %+v", back, res)
+	}
+
+	old := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(old, []byte(`{"schema": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(old); err == nil || !strings.Contains(err.Error(), "schema 1") {
+		t.Errorf("Read(schema 1) = %v; want an error naming the schema", err)
+	}
+}
+
+func TestVerdictString(t *testing.T) {
+	for _, tc := range []struct {
+		v    Verdict
+		want string
+	}{
+		{Verdict{Word: "ok"}, "ok"},
+		{Verdict{Word: "lost", Detail: "3"}, "lost:3"},
+		{Verdict{Word: "survives", Detail: "stderr"}, "survives:stderr"},
+	} {
+		if got := tc.v.String(); got != tc.want {
+			t.Errorf("%+v.String() = %q; want %q", tc.v, got, tc.want)
+		}
+	}
+}

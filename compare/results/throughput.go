@@ -1,0 +1,86 @@
+package results
+
+import "time"
+
+// Throughput is the throughput study's result: every workload on every executor and
+// floor, with 1 and 16 submitters, and the memory each executor holds with
+// PendingTasks tasks waiting.
+type Throughput struct {
+	BatchSize   int           `json:"batch_size"`   // tasks per batch
+	SampleEvery int           `json:"sample_every"` // one task in this many is timed for the p99s
+	Calibration Calibration   `json:"calibration"`
+	Workloads   []Workload    `json:"workloads"`
+	Submitters  []int         `json:"submitters"`
+	Samples     int           `json:"samples"`     // samples per cell in the first pass
+	MaxSamples  int           `json:"max_samples"` // the cap for cells whose interval stays wide
+	MaxSpread   float64       `json:"max_spread"`
+	SampleTime  time.Duration `json:"sample_ns"` // the time one sample aims to take
+	// Floors are the cells' pools that are not executors: the reference points.
+	Floors  []string         `json:"floors"`
+	Cells   []ThroughputCell `json:"cells"`
+	Pending []Pending        `json:"pending"`
+}
+
+// A ThroughputCell is one workload with one submitter count on one executor or floor.
+type ThroughputCell struct {
+	Work    string `json:"work"`
+	Sub     int    `json:"sub"`
+	Pool    string `json:"pool"`
+	Batches int    `json:"batches"` // timed batches per sample
+	// Per sample: wall time, heap allocations and bytes allocated, per task.
+	NsPerTask     Summary `json:"ns_per_task"`
+	AllocsPerTask Summary `json:"allocs_per_task"`
+	BytesPerTask  Summary `json:"bytes_per_task"`
+	// Per sample, over the timed tasks: the p99 time in Submit and the p99 wait from
+	// Submit's return to the task's start, in ns. Nil for the static floor.
+	SubmitP99      *Summary `json:"submit_p99,omitempty"`
+	WaitP99        *Summary `json:"wait_p99,omitempty"`
+	PeakGoroutines int      `json:"peak_goroutines"`
+	// Extra is how many samples beyond Samples the cell took because its interval was wider
+	// than MaxSpread; Wide is true if it still was at MaxSamples.
+	Extra int  `json:"extra_samples"`
+	Wide  bool `json:"wide"`
+	// The ratio of this cell's median ns/task to that of the same work and sub on the
+	// custom pool and on each floor (2 means twice as slow); nil where that cell is missing.
+	VsCustom *float64 `json:"vs_custom"`
+	VsChan   *float64 `json:"vs_chan"`
+	VsStatic *float64 `json:"vs_static"`
+}
+
+// A Workload is one kind of task that the throughput study and BenchmarkThroughput run in
+// batches of BatchSize on every executor.
+type Workload struct {
+	Name    string `json:"name"`
+	Workers int    `json:"workers"` // Config.Workers every executor gets for this workload
+	About   string `json:"about"`
+}
+
+// Calibration is how many Spin rounds take CPUTarget on this machine, found once per run.
+type Calibration struct {
+	Target time.Duration `json:"target_ns"`
+	Rounds int           `json:"rounds"` // Spin rounds in one cpu task
+	// Task is one cpu task's duration, timed after calibration on one goroutine, in ns.
+	Task Summary `json:"task"`
+}
+
+// Pending is what an executor holds with Tasks tasks submitted and not yet run: its
+// workers are all blocked on a gate, so every other task waits in its queue, or, for an
+// executor without one, in a goroutine of its own.
+type Pending struct {
+	Pool    string `json:"pool"`
+	Tasks   int    `json:"tasks"`
+	Workers int    `json:"workers"`
+	// Applicable is false when Submit blocked before Tasks were accepted: the executor
+	// cannot hold that many pending tasks (it has no queue, or a full one).
+	Applicable bool   `json:"applicable"`
+	Reason     string `json:"reason,omitempty"` // why not, when not Applicable
+	Accepted   int    `json:"accepted"`         // tasks Submit had accepted when measured
+	// Live heap objects and goroutine stacks, after a GC, beyond what the process held
+	// before the executor was built (runtime/metrics /memory/classes/heap/objects:bytes
+	// and /memory/classes/heap/stacks:bytes).
+	HeapBytes      int64         `json:"heap_bytes"`
+	StackBytes     int64         `json:"stack_bytes"`
+	BytesPerTask   float64       `json:"bytes_per_task"` // (HeapBytes + StackBytes) / Accepted
+	Goroutines     int           `json:"goroutines"`     // goroutines beyond those before, while pending
+	SubmitDuration time.Duration `json:"submit_ns"`      // time to submit the Accepted tasks
+}

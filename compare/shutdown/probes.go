@@ -1,0 +1,144 @@
+package shutdown
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"poolbench/compare/results"
+)
+
+// The verdict words. A probe body reports one of its probe's words per round; the parent
+// adds crash (the child died), hang or deadlock (it was killed at the hard timeout) and
+// harness (the probe's own setup failed).
+const (
+	wordOK       = "ok"
+	wordLost     = "lost"
+	wordHang     = "hang"
+	wordNilEarly = "nil-early"
+	wordLate     = "late"
+	wordPanic    = "panic"
+	wordRan      = "ran"
+	wordError    = "error"
+	wordCrash    = "crash"
+	wordSurvives = "survives"
+	wordLeak     = "leak"
+	wordBlocks   = "blocks"
+	wordQueues   = "queues"
+	wordRejects  = "rejects"
+	wordDeadlock = "deadlock"
+	wordNA       = "n/a"
+	wordHarness  = "harness"
+)
+
+// meanings says what each word means, for the report's legend.
+var meanings = map[string]string{
+	wordOK:       "as the contract asks",
+	wordLost:     "accepted tasks never ran (the detail counts them)",
+	wordHang:     "a call did not return",
+	wordNilEarly: "Shutdown returned nil before the work it waits for was done",
+	wordLate:     "Shutdown returned its error later than twice its deadline (the detail says when)",
+	wordPanic:    "a call panicked",
+	wordRan:      "Submit returned nil and the task ran",
+	wordError:    "the call returned an error",
+	wordCrash:    "the process died",
+	wordSurvives: "the process lived on (the detail says where the panic was reported: returned, stderr, stdout or nowhere)",
+	wordLeak:     "goroutines were left running after Shutdown (the detail counts them)",
+	wordBlocks:   "Submit waits for a free worker",
+	wordQueues:   "Submit returns at once and the task waits in a queue, or gets a goroutine of its own",
+	wordRejects:  "Submit returns an error at once",
+	wordDeadlock: "a task waiting for another task of the same executor never saw it run",
+	wordNA:       "the executor never reaches the state the probe needs",
+	wordHarness:  "the probe's own setup failed: it says nothing about the executor",
+}
+
+// defectRule states for a reader the rule isDefect applies.
+const defectRule = "A verdict counts as a defect when work was lost, the process crashed, a call panicked, " +
+	"something hung or deadlocked, a goroutine leaked, a deadline was not kept (`late`, `nil-early`), " +
+	"a task submitted after Shutdown ran (`after-shutdown` = `ran`), " +
+	"or a panicking task was reported nowhere (`panic` = `survives:nowhere`). " +
+	"`saturation` describes behaviour and is never a defect; `harness` is a failure of the probe, not of the executor."
+
+// isDefect applies defectRule to one verdict. It is the only place that decides.
+func isDefect(probe, word, detail string) bool {
+	switch word {
+	case wordLost, wordCrash, wordPanic, wordHang, wordDeadlock, wordLeak, wordLate, wordNilEarly:
+		return true
+	case wordRan:
+		return probe == "after-shutdown" // the executor took work after it was shut down
+	case wordSurvives:
+		return detail == "nowhere" // a panic nobody can see
+	}
+	return false
+}
+
+// probeDef is one probe: its body, the verdict words it can give, how many rounds it runs and
+// how long it may take. Both sides use it: the child to run it, the parent to classify and
+// bound it.
+type probeDef struct {
+	id     string
+	what   string // what happens, for a reader
+	body   probeBody
+	words  []string // the verdict words, worst first
+	rounds int      // rounds in a full study; at least 1
+	quick  int      // rounds with --quick
+	// timing: the outcome is a timing that a shared machine can disturb, so the most
+	// frequent of late and ok decides between those two. Any worse word in any round is
+	// the verdict all the same.
+	timing  bool
+	budget  time.Duration // the child starts no new round after this
+	timeout time.Duration // the parent kills the child after this
+}
+
+// probeDefs lists the probes in the design's order.
+func probeDefs() []probeDef {
+	return []probeDef{
+		{id: "drain", what: "2 workers, 200 queued 1 ms tasks, Shutdown with 10 s", body: probeDrain, words: []string{wordLost, wordOK}, rounds: 1, quick: 1,
+			budget: 15 * time.Second, timeout: 20 * time.Second},
+		{id: "deadline", what: "2 workers stuck, Shutdown with 100 ms", body: probeDeadline, words: []string{wordHang, wordPanic, wordNilEarly, wordLate, wordOK}, rounds: 5, quick: 3,
+			timing: true, budget: 5 * time.Second, timeout: 15 * time.Second},
+		{id: "after-shutdown", what: "Submit after Shutdown returned", body: probeAfterShutdown, words: []string{wordHang, wordPanic, wordLost, wordRan, wordError},
+			rounds: 1000, quick: 100, budget: 10 * time.Second, timeout: 20 * time.Second},
+		{id: "twice", what: "a second Shutdown", body: probeTwice, words: []string{wordHang, wordPanic, wordError, wordOK}, rounds: 10, quick: 3,
+			budget: 5 * time.Second, timeout: 15 * time.Second},
+		{id: "panic", what: "a task panics, 10 more follow", body: probePanic, words: []string{wordCrash, wordSurvives}, rounds: 1, quick: 1,
+			budget: 5 * time.Second, timeout: 15 * time.Second},
+		{id: "race", what: "8 submitters running while Shutdown starts", body: probeRace, words: []string{wordHang, wordPanic, wordLost, wordOK}, rounds: 100, quick: 20,
+			budget: 10 * time.Second, timeout: 25 * time.Second},
+		{id: "leak", what: "goroutines after Shutdown vs before New", body: probeLeak, words: []string{wordLeak, wordOK}, rounds: 1, quick: 1,
+			budget: 5 * time.Second, timeout: 15 * time.Second},
+		{id: "saturation", what: "all workers busy, Submit", body: probeSaturation, words: []string{wordPanic, wordBlocks, wordQueues, wordRejects}, rounds: 1, quick: 1,
+			budget: 5 * time.Second, timeout: 15 * time.Second},
+		{id: "nested", what: "1 worker, a task submits another and waits for it", body: probeNested, words: []string{wordDeadlock, wordOK}, rounds: 1, quick: 1,
+			budget: 5 * time.Second, timeout: 15 * time.Second},
+		{id: "blocked-submit", what: "a Submit blocked when Shutdown starts", body: probeBlockedSubmit, words: []string{wordHang, wordPanic, wordLost, wordRan, wordError, wordNA},
+			rounds: 1, quick: 1, budget: 5 * time.Second, timeout: 15 * time.Second},
+	}
+}
+
+// Probes returns the id of every shutdown probe, in report order.
+func Probes() []string {
+	var ids []string
+	for _, d := range probeDefs() {
+		ids = append(ids, d.id)
+	}
+	return ids
+}
+
+// describe is the probe as results.json records it, with the rounds the run asked of it.
+func (d probeDef) describe(rounds int) results.Probe {
+	p := results.Probe{ID: d.id, What: d.what, Rounds: rounds}
+	for _, w := range d.words {
+		p.Words = append(p.Words, results.Word{Word: w, Meaning: meanings[w]})
+	}
+	return p
+}
+
+func lookupProbe(id string) (probeDef, error) {
+	for _, d := range probeDefs() {
+		if d.id == id {
+			return d, nil
+		}
+	}
+	return probeDef{}, fmt.Errorf("shutdown: unknown probe %q (known: %s)", id, strings.Join(Probes(), ", "))
+}

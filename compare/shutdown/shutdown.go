@@ -1,0 +1,264 @@
+package shutdown
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"poolbench/compare/results"
+	"poolbench/internal/child"
+	"poolbench/internal/study"
+)
+
+// ProbeOptions say how to run one probe's child process.
+type ProbeOptions struct {
+	Exe   string // the binary to run as `Exe probe-child --pool=P --probe=ID --rounds=N`
+	Quick bool   // fewer rounds
+	// Rounds replaces the probe's round count when > 0.
+	Rounds int
+	// Timeout replaces the probe's own hard timeout when > 0, for tests that prove the
+	// kill path without waiting for it.
+	Timeout time.Duration
+}
+
+// rounds is how many rounds opts asks of d.
+func (opts ProbeOptions) rounds(d probeDef) int {
+	switch {
+	case opts.Rounds > 0:
+		return opts.Rounds
+	case opts.Quick:
+		return d.quick
+	}
+	return d.rounds
+}
+
+// Run runs every probe on every executor in opts.Pools, one child process at a time (the
+// deadline probe times things; two cores leave no room for company), reporting progress.
+// When ctx ends it returns what it has with ctx's error.
+func Run(ctx context.Context, opts study.Options) (*results.Shutdown, error) {
+	po := ProbeOptions{Exe: opts.Exe, Quick: opts.Quick}
+	s := &results.Shutdown{DefectRule: defectRule}
+	for _, d := range probeDefs() {
+		s.Probes = append(s.Probes, d.describe(po.rounds(d)))
+	}
+	opts.Step("shutdown", len(opts.Pools)*len(s.Probes))
+	for _, pool := range opts.Pools {
+		for _, p := range s.Probes {
+			v, err := RunProbe(ctx, pool, p.ID, po)
+			if err != nil {
+				return s, err
+			}
+			s.Verdicts = append(s.Verdicts, v)
+			opts.Add(1)
+		}
+	}
+	return s, nil
+}
+
+// RunProbe runs probe id on pool in a child process and classifies what it saw. A child that
+// crashes or hangs gives a verdict, not an error; the error is for a child that could not be
+// started and for ctx ending.
+func RunProbe(ctx context.Context, pool, id string, opts ProbeOptions) (results.Verdict, error) {
+	def, err := lookupProbe(id)
+	if err != nil {
+		return results.Verdict{}, err
+	}
+	rounds := opts.rounds(def)
+	timeout := def.timeout
+	if opts.Timeout > 0 {
+		timeout = opts.Timeout
+	}
+	r, err := child.Run(ctx, opts.Exe, 0, timeout,
+		"probe-child", "--pool="+pool, "--probe="+id, "--rounds="+strconv.Itoa(rounds))
+	if err != nil {
+		return results.Verdict{}, fmt.Errorf("shutdown: probe %s on %s: %w", id, pool, err)
+	}
+	c := childRun{Result: r}
+	c.obs, c.stdout = parseChildStdout(r.Stdout)
+	v := classify(def, rounds, c)
+	v.Pool, v.Probe = pool, id
+	v.Defect = isDefect(id, v.Word, v.Detail)
+	return v, nil
+}
+
+// childRun is what the parent saw of one probe child.
+type childRun struct {
+	child.Result
+	obs    []Observation
+	stdout []string // stdout lines that are not observations: the library's own output
+}
+
+// parseChildStdout splits a probe child's stdout into its observations and the other lines,
+// which are the library's own output.
+func parseChildStdout(b []byte) (obs []Observation, other []string) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 64<<10), child.MaxOutput)
+	for sc.Scan() {
+		line := sc.Text()
+		var o Observation
+		if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &o) == nil && o.Round > 0 {
+			obs = append(obs, o)
+			continue
+		}
+		other = append(other, line)
+	}
+	return obs, other
+}
+
+// classify turns what a probe child did into a verdict with its evidence. The verdict is
+// the worst word any round gave, but for probes that time things, where the more frequent
+// of late and ok decides between those two. A word outside the probe's list ranks worst.
+func classify(def probeDef, rounds int, c childRun) results.Verdict {
+	done := fmt.Sprintf("after %d/%d rounds", len(c.obs), rounds)
+	counts := map[string]int{}
+	for _, o := range c.obs {
+		counts[o.Outcome]++
+	}
+	v := results.Verdict{Rounds: len(c.obs), Counts: counts}
+	switch {
+	case c.TimedOut:
+		v.Word = wordHang
+		if slices.Contains(def.words, wordDeadlock) {
+			v.Word = wordDeadlock
+		}
+		v.Evidence = fmt.Sprintf("no end within the %v hard timeout %s; killed", c.Timeout, done) + lastWords(c)
+		return v
+	case c.Exit != "":
+		v.Word = wordCrash
+		if !slices.Contains(def.words, wordCrash) && slices.Contains(def.words, wordPanic) {
+			v.Word = wordPanic
+		}
+		v.Evidence = fmt.Sprintf("the process died (%s) %s", c.Exit, done) + lastWords(c)
+		return v
+	case len(c.obs) == 0:
+		v.Word, v.Evidence = wordHarness, "the child exited cleanly without reporting"+lastWords(c)
+		return v
+	}
+	if def.id == "panic" && counts[wordSurvives] > 0 {
+		return classifyPanic(v, c)
+	}
+	first := map[string]Observation{}
+	worst := map[string]Observation{} // the largest N, or the longest call, per outcome
+	for _, o := range c.obs {
+		if _, ok := first[o.Outcome]; !ok {
+			first[o.Outcome], worst[o.Outcome] = o, o
+		}
+		if w := worst[o.Outcome]; o.N > w.N || o.N == w.N && o.Elapsed > w.Elapsed {
+			worst[o.Outcome] = o
+		}
+	}
+	// An outcome outside the probe's words (a hang where the design lists none) ranks
+	// worst: say so, never hide it. harness ranks last: any word about the executor wins.
+	var order []string
+	for out := range counts {
+		if !slices.Contains(def.words, out) && out != wordHarness {
+			order = append(order, out)
+		}
+	}
+	slices.Sort(order)
+	order = append(append(order, def.words...), wordHarness)
+	for _, w := range order { // worst first
+		if counts[w] > 0 {
+			v.Word = w
+			break
+		}
+	}
+	if def.timing && v.Word == wordLate && counts[wordOK] > counts[wordLate] {
+		v.Word = wordOK
+	}
+	switch v.Word {
+	case wordLost:
+		total := 0
+		for _, o := range c.obs {
+			if o.Outcome == wordLost {
+				total += max(o.N, 1)
+			}
+		}
+		v.Detail = strconv.Itoa(total)
+	case wordLeak:
+		v.Detail = strconv.Itoa(worst[wordLeak].N)
+	case wordLate:
+		v.Detail = worst[wordLate].Elapsed.Round(time.Millisecond).String()
+	}
+	// The verdict's word comes first, then the others, worst first.
+	ev := []string{}
+	for _, w := range append([]string{v.Word}, order...) {
+		if counts[w] == 0 || w == v.Word && len(ev) > 0 {
+			continue
+		}
+		o := first[w]
+		if w == v.Word {
+			o = worst[w]
+		}
+		ev = append(ev, fmt.Sprintf("%s %d/%d: %s", w, counts[w], len(c.obs), o.Detail))
+	}
+	v.Evidence = strings.Join(ev, " | ")
+	if len(c.obs) < rounds {
+		v.Evidence += fmt.Sprintf(" (stopped %s)", done)
+	}
+	return v
+}
+
+// classifyPanic says where the panic probe's panic was reported: returned by Submit or
+// Shutdown, printed on stderr or stdout, or nowhere.
+func classifyPanic(v results.Verdict, c childRun) results.Verdict {
+	o := c.obs[len(c.obs)-1]
+	var where []string
+	if o.Returned {
+		where = append(where, "returned")
+	}
+	if strings.Contains(string(c.Stderr), PanicMarker) {
+		where = append(where, "stderr")
+	}
+	if strings.Contains(strings.Join(c.stdout, "\n"), PanicMarker) {
+		where = append(where, "stdout")
+	}
+	if len(where) == 0 {
+		where = append(where, "nowhere")
+	}
+	v.Word, v.Detail, v.Evidence = wordSurvives, strings.Join(where, "+"), o.Detail+firstLine(c)
+	return v
+}
+
+// lastWords is the evidence a dead or killed child left: its panic line and last round.
+func lastWords(c childRun) string {
+	s := firstLine(c)
+	if n := len(c.obs); n > 0 {
+		s += fmt.Sprintf("; last round: %s: %s", c.obs[n-1].Outcome, c.obs[n-1].Detail)
+	}
+	return s
+}
+
+// firstLine finds the first line of a panic or fatal error on the child's stderr, or else
+// its first line of stderr or stray stdout.
+func firstLine(c childRun) string {
+	for line := range strings.Lines(string(c.Stderr)) {
+		if strings.HasPrefix(line, "panic: ") || strings.HasPrefix(line, "fatal error: ") {
+			return "; stderr: " + strings.TrimSpace(line)
+		}
+	}
+	for line := range strings.Lines(string(c.Stderr)) {
+		if line = strings.TrimSpace(line); line != "" {
+			return "; stderr: " + truncate(line, 300)
+		}
+	}
+	for _, line := range c.stdout {
+		if line = strings.TrimSpace(line); line != "" {
+			return "; stdout: " + truncate(line, 300)
+		}
+	}
+	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
