@@ -11,20 +11,23 @@ import (
 // Book is the thread pool that ends the Rust book's web-server chapter (chapter 21, in its
 // final version with graceful shutdown), ported to Go as written: no improvements. Custom is
 // the same design improved; the two side by side show what each improvement costs or buys.
+// NewBook, Execute and Drop are the book's ThreadPool::new, execute and Drop; Submit and
+// Shutdown are the Executor's.
 //
 // NewBook starts size numbered workers that all take jobs from one shared, unbounded queue
 // (the book's mpsc::channel, its receiver behind a mutex), so Submit never blocks (Queue is
-// ignored). Shutdown is the book's Drop: it drops the sender, which closes the queue, and
-// joins each worker in order; the workers run everything queued first. Drop has no timeout:
-// Shutdown adds only a deadline around the joins. A panicking task is not recovered: it
-// kills its worker as a panicking thread would, and in Go that crashes the process. Submit
-// after Shutdown panics, as the book's execute would on its taken sender. A second Shutdown
-// finds nothing to drop and returns at once. A task that calls runtime.Goexit ends its
-// worker; once every worker has ended, Submit panics as send(job).unwrap() would, and
-// Shutdown panics when it joins a worker that did not return, as join().unwrap() would.
+// ignored). Drop drops the sender, which closes the queue, and joins each worker in order;
+// the workers run everything queued first. Drop has no timeout: Shutdown adds only a deadline
+// around it. A panicking task is not recovered: it kills its worker as a panicking thread
+// would, and in Go that crashes the process. Submit after Shutdown panics, as the book's
+// execute would on its taken sender. A second Shutdown finds nothing to drop and returns at
+// once. A task that calls runtime.Goexit ends its worker; once every worker has ended,
+// Submit panics as send(job).unwrap() would, and Drop panics when it joins a worker that did
+// not return, as join().unwrap() would: in Shutdown, on the goroutine it waits on, which
+// crashes the process.
 type Book struct {
 	workers []*bookWorker
-	// sender is the book's Option<Sender<Job>>: nil once Shutdown has taken it. Rust's
+	// sender is the book's Option<Sender<Job>>: nil once Drop has taken it. Rust's
 	// ownership keeps execute and drop apart; in Go they can meet, so it is atomic.
 	sender atomic.Pointer[bookChannel]
 	out    *bookPrinter
@@ -50,27 +53,32 @@ func NewBook(size int, out io.Writer) *Book {
 	return b
 }
 
-// Submit is the book's execute: self.sender.as_ref().unwrap().send(job).unwrap(). It never
-// blocks and returns no error: it panics after Shutdown, when the sender is gone, and when
-// every worker has ended, as send does once the receiver is dropped.
-func (b *Book) Submit(task func()) error {
+// Execute is the book's execute: self.sender.as_ref().unwrap().send(job).unwrap(). It never
+// blocks. It panics after Drop, when the sender is gone, and once every worker has ended, as
+// send fails when the receiver is dropped.
+func (b *Book) Execute(job func()) {
 	sender := b.sender.Load()
 	if sender == nil {
 		panic("called `Option::unwrap()` on a `None` value")
 	}
-	if !sender.send(task) {
+	if !sender.send(job) {
 		panic("called `Result::unwrap()` on an `Err` value: SendError { .. }")
 	}
+}
+
+// Submit calls Execute and returns nil: the book's execute returns nothing.
+func (b *Book) Submit(task func()) error {
+	b.Execute(task)
 	return nil
 }
 
-// Shutdown runs the book's Drop and waits for it or ctx.
-func (b *Book) Shutdown(ctx context.Context) error { return waitFor(ctx, b.drop) }
-
-// drop is the book's Drop: drop(self.sender.take()), then for each worker in order, print
-// "Shutting down worker {id}" and join it. Only the call that takes the sender has workers
-// to join, as self.workers.drain(..) leaves none for a second drop.
-func (b *Book) drop() {
+// Drop is the book's Drop: drop(self.sender.take()), which closes the queue, then for each
+// worker in order, print "Shutting down worker {id}" and join it, which waits for the worker
+// to run what is queued and return. It has no deadline. It panics, as join().unwrap() does,
+// on a worker that ended other than by returning (in Go, by runtime.Goexit). Only the call
+// that takes the sender has workers to join, as self.workers.drain(..) leaves none for a
+// second call, which returns at once.
+func (b *Book) Drop() {
 	sender := b.sender.Swap(nil)
 	if sender == nil {
 		return
@@ -81,6 +89,9 @@ func (b *Book) drop() {
 		w.join()
 	}
 }
+
+// Shutdown runs Drop and waits for it or ctx: the deadline is the adapter's.
+func (b *Book) Shutdown(ctx context.Context) error { return waitFor(ctx, b.Drop) }
 
 // bookWorker is the book's Worker { id, thread }: thread is closed when its goroutine ends.
 type bookWorker struct {

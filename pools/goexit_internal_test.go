@@ -54,7 +54,7 @@ func TestBookGoexit(t *testing.T) {
 		want string
 	}{
 		{"Submit", func() { _ = b.Submit(func() {}) }, "called `Result::unwrap()` on an `Err` value: SendError { .. }"},
-		{"drop", b.drop, "called `Result::unwrap()` on an `Err` value: Any { .. }"},
+		{"Drop", b.Drop, "called `Result::unwrap()` on an `Err` value: Any { .. }"},
 	} {
 		if v := panicOf(tc.f); v != tc.want {
 			t.Errorf("%s() after the only worker called Goexit panicked with %v; want %q", tc.name, v, tc.want)

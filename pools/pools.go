@@ -95,7 +95,7 @@ func adapters() []adapter {
 			Shutdown: "Weighted.Acquire(ctx, Workers), Weighted.Release(Workers)",
 			Queue:    "none: Acquire blocks until a unit is free; Queue is ignored"},
 			(*Semaphore)(nil), func(c Config) (Executor, error) { return NewSemaphore(c), nil }},
-		{Info{Name: "book", Module: "poolbench", Submit: "Book.Submit (the book's execute)", Shutdown: "Book.Shutdown (the book's Drop)", Source: "book.go",
+		{Info{Name: "book", Module: "poolbench", Submit: "Book.Execute (the book's execute)", Shutdown: "Book.Drop (the book's Drop)", Source: "book.go",
 			Queue: "unbounded, as the book's mpsc::channel; Submit never blocks; Queue is ignored"},
 			(*Book)(nil), func(c Config) (Executor, error) { return NewBook(c.Workers, nil), nil }},
 	}
