@@ -1,5 +1,6 @@
 // Package examples holds the same five jobs written with each pool poolbench compares: the
-// hand-written pool (custom), ants, pond, pond/v2, workerpool, errgroup and conc.
+// hand-written pool (custom), ants, pond, pond/v2, workerpool, errgroup, conc, tunny,
+// gopool, an x/sync semaphore, and the Rust book's pool as written (book).
 //
 // Each job is an Example function in the file named for its library (ants_test.go holds
 // Example_ants_batch, Example_ants_bounded, ...), written with the library's own API the way

@@ -133,7 +133,7 @@ func TestNewRejects(t *testing.T) {
 		{"custom", pools.Config{Workers: 0}, "Workers = 0"},
 		{"ants", pools.Config{Workers: -1}, "Workers = -1"},
 		{"pond", pools.Config{Workers: 1, Queue: -1}, "Queue = -1"},
-		{"nope", pools.Config{Workers: 1}, `unknown executor "nope" (known: custom, ants, pond, pondv2, workerpool, errgroup, conc, goroutines)`},
+		{"nope", pools.Config{Workers: 1}, `unknown executor "nope" (known: custom, ants, pond, pondv2, workerpool, errgroup, conc, goroutines, tunny, gopool, semaphore, book)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ex, err := pools.New(tc.name, tc.cfg)

@@ -3,6 +3,7 @@ package pools_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -30,4 +31,19 @@ func ExampleCustom() {
 	// Output:
 	// sum: 5050
 	// after shutdown: pools: executor is shut down
+}
+
+// ExampleNewBook prints the book's messages, as the chapter's server does. Where each
+// worker's "disconnected" falls among the joins varies from run to run, as in the book.
+func ExampleNewBook() {
+	p := pools.NewBook(1, os.Stdout)
+	for range 2 {
+		p.Execute(func() {})
+	}
+	p.Drop() // closes the queue, then joins worker 0 once it has run both jobs
+	// Unordered output:
+	// Worker 0 got a job; executing.
+	// Worker 0 got a job; executing.
+	// Shutting down worker 0
+	// Worker 0 disconnected; shutting down.
 }

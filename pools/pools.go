@@ -85,6 +85,20 @@ func adapters() []adapter {
 		{Info{Name: "goroutines", Module: "go", Submit: "go task()", Shutdown: "sync.WaitGroup.Wait", Source: "goroutines.go",
 			Queue: "none: one goroutine per task, no limit; Queue is ignored"},
 			(*Goroutines)(nil), func(Config) (Executor, error) { return NewGoroutines(), nil }},
+		{Info{Name: "tunny", Module: "github.com/Jeffail/tunny", Submit: "Pool.Process (synchronous: returns when the task has run)", Shutdown: "Pool.Close", Source: "tunny.go",
+			Queue: "none: Process blocks until a worker is free, then until the task has run; Queue is ignored"},
+			(*Tunny)(nil), func(c Config) (Executor, error) { return NewTunny(c), nil }},
+		{Info{Name: "gopool", Module: "github.com/bytedance/gopkg", Submit: "Pool.Go", Source: "gopool.go",
+			Shutdown: "none: the adapter's sync.WaitGroup.Wait over its tasks",
+			Queue:    "unbounded task list, Go never blocks; Queue is ignored"},
+			(*GoPool)(nil), func(c Config) (Executor, error) { return NewGoPool(c), nil }},
+		{Info{Name: "semaphore", Module: "golang.org/x/sync", Submit: "Weighted.Acquire(1), go task(), Weighted.Release(1)", Source: "semaphore.go",
+			Shutdown: "Weighted.Acquire(ctx, Workers), Weighted.Release(Workers)",
+			Queue:    "none: Acquire blocks until a unit is free; Queue is ignored"},
+			(*Semaphore)(nil), func(c Config) (Executor, error) { return NewSemaphore(c), nil }},
+		{Info{Name: "book", Module: "poolbench", Submit: "Book.Execute (the book's execute)", Shutdown: "Book.Drop (the book's Drop)", Source: "book.go",
+			Queue: "unbounded, as the book's mpsc::channel; Submit never blocks; Queue is ignored"},
+			(*Book)(nil), func(c Config) (Executor, error) { return NewBook(c.Workers, nil), nil }},
 	}
 }
 

@@ -1,0 +1,44 @@
+package pools
+
+import (
+	"context"
+	"sync"
+
+	"github.com/bytedance/gopkg/util/gopool"
+)
+
+// GoPool runs tasks on a bytedance/gopkg gopool.Pool capped at Workers goroutines.
+//
+// Its task list is unbounded, so Go never blocks (Queue is ignored); a worker starts when a
+// task arrives and fewer than the cap are running, and exits when the list is empty. The pool
+// recovers a panicking task and passes it to its panic handler, by default a log line with
+// the stack on stderr; the worker lives on. gopool has no stop, no close and no wait: the
+// adapter counts its tasks with a sync.WaitGroup, which Shutdown waits on, and that count is
+// the glue this library needs. With no stopped state, Submit after Shutdown runs the task.
+// A task that calls runtime.Goexit ends its worker without uncounting it, so with a cap of
+// one no worker starts again and what is queued never runs.
+type GoPool struct {
+	p  gopool.Pool
+	wg sync.WaitGroup // tasks submitted and not yet ended: what Shutdown waits for
+}
+
+var _ Executor = (*GoPool)(nil)
+
+// NewGoPool builds gopool.NewPool("poolbench", cfg.Workers, gopool.NewConfig()).
+func NewGoPool(cfg Config) *GoPool {
+	return &GoPool{p: gopool.NewPool("poolbench", int32(cfg.Workers), gopool.NewConfig())}
+}
+
+// Submit counts task and calls Pool.Go. The count is given back by a defer, so that a task
+// that panics, which the pool recovers, still ends.
+func (g *GoPool) Submit(task func()) error {
+	g.wg.Add(1)
+	g.p.Go(func() {
+		defer g.wg.Done()
+		task()
+	})
+	return nil
+}
+
+// Shutdown waits until every counted task has ended, or ctx. It stops nothing.
+func (g *GoPool) Shutdown(ctx context.Context) error { return waitFor(ctx, g.wg.Wait) }
