@@ -18,27 +18,49 @@ import (
 // A task that calls runtime.Goexit ends its worker without uncounting it, so with a cap of
 // one no worker starts again and what is queued never runs.
 type GoPool struct {
-	p  gopool.Pool
-	wg sync.WaitGroup // tasks submitted and not yet ended: what Shutdown waits for
+	p    gopool.Pool
+	mu   sync.Mutex
+	idle sync.Cond // signalled when n falls to 0
+	n    int       // tasks submitted and not yet ended, guarded by mu: what Shutdown waits for
 }
 
 var _ Executor = (*GoPool)(nil)
 
 // NewGoPool builds gopool.NewPool("poolbench", cfg.Workers, gopool.NewConfig()).
 func NewGoPool(cfg Config) *GoPool {
-	return &GoPool{p: gopool.NewPool("poolbench", int32(cfg.Workers), gopool.NewConfig())}
+	g := &GoPool{p: gopool.NewPool("poolbench", int32(cfg.Workers), gopool.NewConfig())}
+	g.idle.L = &g.mu
+	return g
 }
 
 // Submit counts task and calls Pool.Go. The count is given back by a defer, so that a task
-// that panics, which the pool recovers, still ends.
+// that panics, which the pool recovers, still ends. The count is a mutex and a condition
+// rather than a sync.WaitGroup, whose Add must not race with Wait: Submit may run at any
+// time, Shutdown included.
 func (g *GoPool) Submit(task func()) error {
-	g.wg.Add(1)
+	g.mu.Lock()
+	g.n++
+	g.mu.Unlock()
 	g.p.Go(func() {
-		defer g.wg.Done()
+		defer func() {
+			g.mu.Lock()
+			if g.n--; g.n == 0 {
+				g.idle.Broadcast()
+			}
+			g.mu.Unlock()
+		}()
 		task()
 	})
 	return nil
 }
 
-// Shutdown waits until every counted task has ended, or ctx. It stops nothing.
-func (g *GoPool) Shutdown(ctx context.Context) error { return waitFor(ctx, g.wg.Wait) }
+// Shutdown waits until no counted task is left, or ctx. It stops nothing.
+func (g *GoPool) Shutdown(ctx context.Context) error {
+	return waitFor(ctx, func() {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		for g.n > 0 {
+			g.idle.Wait()
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 )
 
 // An Executor runs submitted tasks on a bounded set of goroutines.
@@ -183,13 +184,44 @@ func (c Config) check(name string) error {
 // waitFor runs wait in a goroutine and returns nil when it returns, or ctx's error if ctx is
 // done first. This is the deadline the contract needs around a library wait that has none;
 // when ctx wins, the goroutine lives on until wait returns.
+//
+// A panic in wait reaches the caller of waitFor, on the caller's goroutine, as it would
+// reach a user who called the library's wait there (conc's Wait re-panics a task's panic).
+// A panic after ctx won has nobody to reach: it ends the process from the goroutine, as an
+// unrecovered panic does.
 func waitFor(ctx context.Context, wait func()) error {
 	done := make(chan struct{})
+	var mu sync.Mutex
+	var v any       // the panic, for a caller still waiting
+	waiting := true // guarded by mu: false once the caller has given up
 	go func() {
 		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				w := waiting
+				if w {
+					v = r
+				}
+				mu.Unlock()
+				if !w {
+					panic(r)
+				}
+			}
+		}()
 		wait()
 	}()
-	return waitDone(ctx, done)
+	err := waitDone(ctx, done)
+	mu.Lock()
+	got := v
+	if err != nil && got == nil {
+		waiting = false
+	}
+	mu.Unlock()
+	if got != nil {
+		panic(got)
+	}
+	return err
 }
 
 // waitDone returns nil once done is closed, or ctx's error if ctx is done first.

@@ -139,6 +139,57 @@ func matrix() []results.Cell {
 		no("shutdown-deadline", "Wait has no deadline"),
 		no("submit-after-shutdown", "Go after Wait panics: send on a closed channel"),
 	)
+	lib("tunny",
+		no("bounded-queue", "no queue: callers blocked in Process are the waiting line, unbounded"),
+		no("nonblocking-submit", "ProcessTimed gives up after a wait: Example_tunny_bounded is a workaround"),
+		yes("results", "Process returns the task's result, synchronously: a batch needs the caller's goroutines",
+			"tunny.NewFunc", "tunny.Pool.Process"),
+		no("groups", ""),
+		yes("context", "ProcessCtx gives up on ctx; a func() task is not stopped",
+			"tunny.Pool.ProcessCtx"),
+		yes("resize", "", "tunny.Pool.SetSize"),
+		yes("metrics", "", "tunny.Pool.QueueLength", "tunny.Pool.GetSize"),
+		no("panic-handler", "not recovered: a panicking task crashes the program"),
+		no("shutdown-deadline", "Close has no deadline"),
+		yes("submit-after-shutdown", "from ProcessTimed and ProcessCtx; Process panics with it",
+			"tunny.ErrPoolNotRunning", "tunny.Pool.ProcessCtx"),
+	)
+	lib("gopool",
+		no("bounded-queue", "the task list is unbounded"),
+		no("nonblocking-submit", "Go never blocks because nothing bounds the list: it never rejects either"),
+		no("results", ""),
+		no("groups", ""),
+		no("context", "CtxGo's context only reaches the panic handler"),
+		yes("resize", "", "gopool.Pool.SetCap"),
+		yes("metrics", "running workers only", "gopool.Pool.WorkerCount"),
+		yes("panic-handler", "recovered; the worker lives on", "gopool.Pool.SetPanicHandler", "Example_gopool_panic"),
+		no("shutdown-deadline", "no stop, close or wait at all"),
+		no("submit-after-shutdown", "no stopped state: Go always runs the task"),
+	)
+	lib("semaphore",
+		no("bounded-queue", "no queue: Acquire blocks until a unit is free"),
+		yes("nonblocking-submit", "", "semaphore.Weighted.TryAcquire", "Example_semaphore_bounded"),
+		no("results", ""),
+		no("groups", ""),
+		yes("context", "Acquire gives up on ctx: a context-aware submit; tasks get no context", "semaphore.Weighted.Acquire"),
+		no("resize", ""),
+		no("metrics", ""),
+		no("panic-handler", "the goroutines are the caller's: a panic crashes the program"),
+		yes("shutdown-deadline", "acquiring every unit waits for the tasks or ctx", "semaphore.Weighted.Acquire", "Example_semaphore_shutdown"),
+		no("submit-after-shutdown", "no stopped state: Acquire succeeds again once the units are released"),
+	)
+	lib("book",
+		no("bounded-queue", "the queue is unbounded: the book's mpsc::channel"),
+		no("nonblocking-submit", "Execute never blocks because nothing bounds the queue: it never rejects either"),
+		no("results", ""),
+		no("groups", ""),
+		no("context", ""),
+		no("resize", ""),
+		no("metrics", ""),
+		no("panic-handler", "a panicking job kills its worker, and in Go the program"),
+		no("shutdown-deadline", "Drop has no timeout; Shutdown's deadline is the adapter's"),
+		no("submit-after-shutdown", "Execute after Drop panics: the book unwraps the taken sender"),
+	)
 	return cells
 }
 
@@ -251,7 +302,15 @@ func (s *librarySource) declares(ctx context.Context, module, symbol string) (bo
 	if !ok {
 		return false, "", fmt.Errorf("want pkg.Name or pkg.Type.Member")
 	}
-	for _, imp := range []string{module + "/" + pkg, module} { // where a package pkg can be
+	candidates := []string{module + "/" + pkg, module} // where a package pkg usually is
+	if module != "poolbench" {
+		deeper, err := s.nested(ctx, module, pkg)
+		if err != nil {
+			return false, "", err
+		}
+		candidates = append(candidates, deeper...)
+	}
+	for _, imp := range candidates {
 
 		syms, err := s.packageSymbols(ctx, module, imp, pkg)
 		if err != nil {
@@ -272,6 +331,30 @@ func (s *librarySource) declares(ctx context.Context, module, symbol string) (bo
 // packageSymbols returns the names package imp, if its name is pkg, declares: functions,
 // types, constants and variables, and Type.Member for methods (promoted ones included),
 // interface methods and struct fields. It returns nil when imp has no package pkg.
+// nested lists the import paths of module's directories named pkg below its first level,
+// such as github.com/bytedance/gopkg/util/gopool for gopool, in lexical order.
+func (s *librarySource) nested(ctx context.Context, module, pkg string) ([]string, error) {
+	m, err := s.module(ctx, module)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	err = filepath.WalkDir(m.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || d.Name() != pkg {
+			return err
+		}
+		rel, err := filepath.Rel(m.Dir, p)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(rel, string(filepath.Separator)) {
+			paths = append(paths, module+"/"+filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return paths, err
+}
+
 func (s *librarySource) packageSymbols(ctx context.Context, module, imp, pkg string) (map[string]bool, error) {
 	key := imp + " " + pkg // the root of a module may hold another package than pkg
 	if syms, ok := s.symbols[key]; ok {

@@ -32,8 +32,10 @@ type Observation struct {
 	Outcome string        `json:"outcome"` // one of the probe's verdict words
 	N       int           `json:"n,omitempty"`
 	Elapsed time.Duration `json:"elapsed_ns,omitempty"` // how long the call the outcome is about took
-	// Returned is set by the panic probe when Submit or Shutdown returned the panic as an error.
-	Returned bool   `json:"returned,omitempty"`
+	// Returned is set by the panic probe when Submit or Shutdown returned the panic as an
+	// error; Rethrown when one of them panicked with it on the caller's goroutine.
+	Returned bool `json:"returned,omitempty"`
+	Rethrown bool `json:"rethrown,omitempty"`
 	Detail   string `json:"detail,omitempty"` // error text, panic message, counts
 }
 
@@ -173,15 +175,17 @@ func errText(err error) string {
 }
 
 // stuckTasks submits n tasks that block until the returned release is called, and waits
-// until all n are running. release is safe to call more than once.
+// until all n are running. release is safe to call more than once. Each Submit runs on its
+// own goroutine, since a synchronous Submit (tunny's) returns only when its task has.
 func stuckTasks(ex pools.Executor, n int) (release func(), err error) {
 	stuck := make(chan struct{})
 	release = sync.OnceFunc(func() { close(stuck) })
 	var started atomic.Int32
 	for i := range n {
-		if err := ex.Submit(func() { started.Add(1); <-stuck }); err != nil {
+		p := goCall(func() error { return ex.Submit(func() { started.Add(1); <-stuck }) })
+		if p.wait(10*time.Millisecond) && (p.err != nil || p.panicked != nil) {
 			release()
-			return nil, fmt.Errorf("submitting stuck task %d: %w", i, err)
+			return nil, fmt.Errorf("submitting stuck task %d: %v%v", i, errText(p.err), p.panicked)
 		}
 	}
 	if !waitUntil(2*time.Second, func() bool { return int(started.Load()) == n }) {
@@ -322,7 +326,7 @@ func probePanic(newExec NewExecutor) (Observation, error) {
 		return Observation{}, err
 	}
 	var errs []string
-	returned := false
+	returned, rethrown := false, false
 	note := func(what string, err error, panicked any) {
 		if panicked != nil {
 			err = fmt.Errorf("panic: %v", panicked)
@@ -330,9 +334,14 @@ func probePanic(newExec NewExecutor) (Observation, error) {
 		if err == nil {
 			return
 		}
-		errs = append(errs, what+": "+err.Error())
+		msg, _, more := strings.Cut(err.Error(), "\n") // a panic value may carry its stack
+		if more {
+			msg += " ..."
+		}
+		errs = append(errs, what+": "+msg)
 		if strings.Contains(err.Error(), PanicMarker) {
-			returned = true
+			returned = returned || panicked == nil
+			rethrown = rethrown || panicked != nil
 		}
 	}
 	panicked, err := try(func() error { return ex.Submit(func() { panic(PanicMarker) }) })
@@ -355,7 +364,7 @@ func probePanic(newExec NewExecutor) (Observation, error) {
 	if len(errs) > 0 {
 		detail += "; " + strings.Join(errs, "; ")
 	}
-	return Observation{Outcome: wordSurvives, N: int(ran.Load()), Returned: returned, Detail: detail}, nil
+	return Observation{Outcome: wordSurvives, N: int(ran.Load()), Returned: returned, Rethrown: rethrown, Detail: detail}, nil
 }
 
 // probeRace: 8 submitters running while Shutdown starts. No Submit may panic and every task

@@ -42,7 +42,7 @@ var meanings = map[string]string{
 	wordRan:      "Submit returned nil and the task ran",
 	wordError:    "the call returned an error",
 	wordCrash:    "the process died",
-	wordSurvives: "the process lived on (the detail says where the panic was reported: returned, stderr, stdout or nowhere)",
+	wordSurvives: "the process lived on (the detail says where the panic was reported: returned as an error, rethrown by Submit or Shutdown on the caller's goroutine, stderr, stdout, or nowhere)",
 	wordLeak:     "goroutines were left running after Shutdown (the detail counts them)",
 	wordBlocks:   "Submit waits for a free worker",
 	wordQueues:   "Submit returns at once and the task waits in a queue, or gets a goroutine of its own",

@@ -206,12 +206,16 @@ func classify(def probeDef, rounds int, c childRun) results.Verdict {
 }
 
 // classifyPanic says where the panic probe's panic was reported: returned by Submit or
-// Shutdown, printed on stderr or stdout, or nowhere.
+// Shutdown as an error, rethrown by one of them on the caller's goroutine, printed on
+// stderr or stdout, or nowhere.
 func classifyPanic(v results.Verdict, c childRun) results.Verdict {
 	o := c.obs[len(c.obs)-1]
 	var where []string
 	if o.Returned {
 		where = append(where, "returned")
+	}
+	if o.Rethrown {
+		where = append(where, "rethrown")
 	}
 	if strings.Contains(string(c.Stderr), PanicMarker) {
 		where = append(where, "stderr")
