@@ -36,6 +36,11 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--log-level=loud"}, `-log-level: "loud"`},
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--reject", "--pool=workerpool"}, "-reject: pools: executor cannot reject: workerpool: its queue is unbounded and Do never blocks"},
+		{[]string{"--reject", "--pool=conc"}, "-reject: pools: executor cannot reject: conc: Pool.Go blocks until a worker is free"},
+		{[]string{"--reject", "--pool=goroutines"}, "-reject: pools: executor cannot reject: goroutines: it starts a goroutine per task without limit"},
+		{[]string{"--reject", "--pool=pondv2"}, "pondv2: with Queue 0 its queue is unbounded and never full"},
+		{[]string{"--reject", "--pool=nethttp"}, "nethttp: net/http has no executor to be full"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -283,6 +288,98 @@ func TestServeSignals(t *testing.T) {
 				if waitErr != nil {
 					t.Errorf("after a clean drain: %v; want exit status 0", waitErr)
 				}
+			}
+		})
+	}
+}
+
+// TestServeReject runs poolbench serve --reject through run() on each executor that can
+// shed load, with one worker and a queue of one: more slow requests at once than that
+// holds get 503 with Retry-After at once, the others 200, and the server serves again
+// once they are done; the stopped record counts the refusals.
+func TestServeReject(t *testing.T) {
+	for _, pool := range []string{"custom", "ants", "pond", "pondv2", "errgroup"} {
+		t.Run("pool="+pool, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			pr, pw := io.Pipe()
+			logs := newLogLines()
+			collected := make(chan struct{})
+			go func() {
+				defer close(collected)
+				logs.collect(pr)
+			}()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve", "--addr=127.0.0.1:0", "--pool=" + pool, "--reject", "--workers=1", "--queue=1"}, io.Discard, pw)
+			}()
+			addr := addrRE.FindStringSubmatch(logs.wait(t, "msg=listening"))[1]
+			client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+			defer client.CloseIdleConnections()
+			const clients = 4 // more than a worker and a queue of one hold
+			type result struct {
+				status     int
+				retryAfter string
+				took       time.Duration
+				err        error
+			}
+			results := make(chan result, clients)
+			for range clients {
+				go func() {
+					begin := time.Now()
+					resp, err := client.Get("http://" + addr + "/sleep?ms=1000")
+					if err != nil {
+						results <- result{err: err}
+						return
+					}
+					defer resp.Body.Close()
+					_, err = io.ReadAll(resp.Body)
+					results <- result{resp.StatusCode, resp.Header.Get("Retry-After"), time.Since(begin), err}
+				}()
+			}
+			refused := 0
+			for range clients {
+				res := <-results
+				switch {
+				case res.err != nil:
+					t.Errorf("request: %v; want 200 or 503", res.err)
+				case res.status == http.StatusServiceUnavailable:
+					refused++
+					if res.retryAfter != "1" || res.took > time.Second {
+						t.Errorf("503 after %v with Retry-After %q; want it at once, with Retry-After 1", res.took, res.retryAfter)
+					}
+				case res.status != http.StatusOK:
+					t.Errorf("request: %d; want 200 or 503", res.status)
+				}
+			}
+			if refused == 0 || refused == clients {
+				t.Errorf("%d of %d requests refused; want some, not all", refused, clients)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				resp, err := client.Get("http://" + addr + "/")
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("GET / after the load: %v, %v; want 200", resp, err)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			cancel()
+			err := <-done
+			pw.Close()
+			<-collected
+			if err != nil {
+				t.Fatalf("run() = %v; want nil after a clean drain", err)
+			}
+			c := counts(t, logs.wait(t, "msg=stopped"))
+			if c["rejected"] < refused || c["accepted"] != c["served"]+c["rejected"]+c["failed"] {
+				t.Errorf("stopped with %v; want at least %d rejected, and accepted = served+rejected+failed", c, refused)
 			}
 		})
 	}

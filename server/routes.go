@@ -41,6 +41,7 @@ type reply struct {
 	contentType string
 	body        []byte
 	allow       string // the Allow header of a 405
+	retryAfter  string // the Retry-After header of a 503 for a full executor
 }
 
 func textReply(status int, format string, args ...any) reply {
@@ -58,6 +59,9 @@ func (r reply) header() http.Header {
 	}
 	if r.allow != "" {
 		h.Set("Allow", r.allow)
+	}
+	if r.retryAfter != "" {
+		h.Set("Retry-After", r.retryAfter)
 	}
 	return h
 }

@@ -24,7 +24,7 @@ func Names() []string { return append(pools.Names(), NetHTTPName) }
 // RunConfig is one run of the server, as `poolbench serve` takes it.
 type RunConfig struct {
 	Pool            string       // an executor from pools.Names, or NetHTTPName
-	Exec            pools.Config // the executor's size; ignored for NetHTTP
+	Exec            pools.Config // the executor's size and whether it sheds load; NetHTTP takes no Reject
 	Addr            string       // where to listen; port 0 lets the system pick one
 	ShutdownTimeout time.Duration
 	Options         Options // the logger in Options also gets the lifecycle records
@@ -52,8 +52,10 @@ type Record struct {
 
 // Run builds the server named by cfg.Pool, listens on cfg.Addr and serves until ctx ends or
 // serving fails; then it drains for at most cfg.ShutdownTimeout. It returns nil after a
-// clean drain, and an error when the drain missed its deadline or serving failed. The
-// custom pool gets the logger, so that at debug level it logs the book's worker messages.
+// clean drain, and an error when the drain missed its deadline or serving failed. With
+// cfg.Exec.Reject, a server that cannot shed load is refused at once with an error
+// matching pools.ErrCannotReject. The custom pool gets the logger, so that at debug level
+// it logs the book's worker messages.
 func Run(ctx context.Context, cfg RunConfig) error {
 	log := cfg.Options.Logger
 	if log == nil {
@@ -72,7 +74,7 @@ func Run(ctx context.Context, cfg RunConfig) error {
 		}
 		return fmt.Errorf("server: %w", err)
 	}
-	log.Info(msgListening, "addr", ln.Addr().String(), "pool", cfg.Pool, "workers", workers)
+	log.Info(msgListening, "addr", ln.Addr().String(), "pool", cfg.Pool, "workers", workers, "reject", cfg.Exec.Reject)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
@@ -118,6 +120,9 @@ type web interface {
 // NetHTTP, which runs one goroutine per connection).
 func newServer(name string, cfg pools.Config, opts Options) (web, int, error) {
 	if name == NetHTTPName {
+		if cfg.Reject {
+			return nil, 0, fmt.Errorf("server: %w: %s: net/http has no executor to be full, and never answers 503", pools.ErrCannotReject, name)
+		}
 		return NewNetHTTP(opts), 0, nil
 	}
 	var ex pools.Executor

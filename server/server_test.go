@@ -7,10 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -528,6 +530,84 @@ func TestShutdownDeadline(t *testing.T) {
 			}
 			if err := <-r.serve; !errors.Is(err, http.ErrServerClosed) {
 				t.Errorf("Serve() = %v; want http.ErrServerClosed", err)
+			}
+		})
+	}
+}
+
+// TestRejectWhenFull checks, on each executor that can shed load, that once its worker and
+// queue hold slow requests the next connection gets 503 with Retry-After at once, that
+// the slow ones are still served, and that the server answers 200 again once they are done.
+func TestRejectWhenFull(t *testing.T) {
+	const (
+		slow = time.Second            // how long each request holds its worker
+		step = 200 * time.Millisecond // how long to wait for a refusal before the next request
+	)
+	cfg := pools.Config{Workers: 1, Queue: 1, Reject: true}
+	for _, name := range []string{"custom", "ants", "pond", "pondv2", "errgroup"} {
+		t.Run("server="+name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			r := start(t, name, cfg, server.Options{})
+			type result struct {
+				resp *http.Response
+				body []byte
+				took time.Duration
+				err  error
+			}
+			results := make(chan result, 4)
+			// Slow requests, one every step, until one is refused: it takes the worker's
+			// and the queue's, or fewer if the worker had yet to take a task from the
+			// queue. Each is answered after slow, well after the last step, or refused.
+			var got []result
+			sent := 0
+			for ; sent < cap(results) && !slices.ContainsFunc(got, func(r result) bool { return r.err == nil && r.resp.StatusCode == 503 }); sent++ {
+				go func() {
+					begin := time.Now()
+					resp, body, err := roundTrip(r.addr, get(fmt.Sprintf("/sleep?ms=%d", slow.Milliseconds())))
+					results <- result{resp, body, time.Since(begin), err}
+				}()
+				select {
+				case res := <-results:
+					got = append(got, res)
+				case <-time.After(step):
+				}
+			}
+			for len(got) < sent {
+				got = append(got, <-results)
+			}
+			refused, served := 0, 0
+			for _, res := range got {
+				switch {
+				case res.err != nil:
+					t.Errorf("slow request: %v; want an answer", res.err)
+				case res.resp.StatusCode == http.StatusOK:
+					served++
+				case res.resp.StatusCode == http.StatusServiceUnavailable:
+					refused++
+					if ra := res.resp.Header.Get("Retry-After"); ra != "1" || !strings.Contains(string(res.body), "at capacity") || !res.resp.Close {
+						t.Errorf("503: Retry-After %q, body %q, close %v; want Retry-After 1, a body that says why, Connection: close", ra, res.body, res.resp.Close)
+					}
+					if res.took > time.Second {
+						t.Errorf("the 503 took %v; want it at once", res.took)
+					}
+				default:
+					t.Errorf("slow request: %d; want 200 or 503", res.resp.StatusCode)
+				}
+			}
+			if refused == 0 || served == 0 {
+				t.Errorf("of %d slow requests %d were served and %d refused; want some of each", sent, served, refused)
+			}
+			// The slow requests are done; a worker may take a moment to count as free
+			// (ants: see pools.Ants), so this may be refused too.
+			waitFor(t, "GET / to be served again", func() bool {
+				resp, _, err := roundTrip(r.addr, get("/"))
+				return err == nil && resp.StatusCode == http.StatusOK
+			})
+			if err := r.shutdown(t); err != nil {
+				t.Errorf("Shutdown() = %v; want nil", err)
+			}
+			if st := r.srv.Stats(); st.Rejected < int64(refused) || st.Accepted != st.Served+st.Rejected+st.Failed {
+				t.Errorf("Stats() = %+v; want at least %d rejected, and Accepted = Served+Rejected+Failed", st, refused)
 			}
 		})
 	}
