@@ -60,9 +60,10 @@ func (o Options) routes() routes {
 	return routes{log: o.Logger, sleep: time.Sleep, maxWork: MaxWork, panicPath: o.panicPath}
 }
 
-// Stats are a server's connection counts. After a Shutdown that returned nil,
-// Accepted == Served + Rejected + Failed; before, the difference is in progress, or, after
-// a Shutdown past its deadline, lost.
+// Stats are a server's counts: of connections for Server and NetHTTP, which answer one
+// request per connection, and of requests for HandlerServer. After a Shutdown that returned
+// nil, Accepted == Served + Rejected + Failed; before, the difference is in progress, or,
+// after a Shutdown past its deadline, lost.
 type Stats struct {
 	Accepted int64 `json:"accepted"` // connections taken from the listener
 	Served   int64 `json:"served"`   // requests the routes answered, whatever the status (500 included)
@@ -191,7 +192,7 @@ func (s *Server) handOff(c net.Conn) {
 	// claimed makes sure that c is answered once, by the task or by the rejection, even if
 	// an executor ran a task for which Submit failed.
 	var claimed atomic.Bool
-	err := s.submit(func() {
+	err := submit(s.ex, func() {
 		if claimed.CompareAndSwap(false, true) {
 			defer s.conns.done()
 			s.serveConn(c)
@@ -222,15 +223,15 @@ func rejection(err error) reply {
 	return textReply(http.StatusServiceUnavailable, "503 Service Unavailable: the executor refused the connection")
 }
 
-// submit calls the executor's Submit, turning a panic (pond v1 after a stop, conc after
-// Wait) into an error so that the accept loop lives on.
-func (s *Server) submit(task func()) (err error) {
+// submit calls ex.Submit, turning a panic (pond v1 after a stop, conc after Wait) into an
+// error so that the caller lives on.
+func submit(ex pools.Executor, task func()) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("server: Submit panicked: %v", v)
 		}
 	}()
-	if err := s.ex.Submit(task); err != nil {
+	if err := ex.Submit(task); err != nil {
 		return fmt.Errorf("server: Submit: %w", err)
 	}
 	return nil
