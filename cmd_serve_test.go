@@ -37,6 +37,13 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--log-level=loud"}, `-log-level: "loud"`},
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--mode=pipelined"}, `-mode: server: unknown mode "pipelined" (known: book, handler)`},
+		{[]string{"--mode=handler", "--pool=nethttp"}, "-mode: server: nethttp has no executor to run handlers on"},
+		{[]string{"--reject", "--pool=workerpool"}, "-reject: pools: executor cannot reject: workerpool: its queue is unbounded and Do never blocks"},
+		{[]string{"--reject", "--pool=conc"}, "-reject: pools: executor cannot reject: conc: Pool.Go blocks until a worker is free"},
+		{[]string{"--reject", "--pool=goroutines"}, "-reject: pools: executor cannot reject: goroutines: it starts a goroutine per task without limit"},
+		{[]string{"--reject", "--pool=pondv2"}, "pondv2: with Queue 0 its queue is unbounded and never full"},
+		{[]string{"--reject", "--pool=nethttp"}, "nethttp: net/http has no executor to be full"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -116,9 +123,10 @@ func counts(t *testing.T, line string) map[string]int {
 }
 
 // load sends requests for path to addr from clients goroutines, one after another, until
-// stop is closed, and returns how many got 200. It closes warm at the 10th 200.
-func load(addr, path string, clients int, stop <-chan struct{}, warm chan<- struct{}) int64 {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+// stop is closed, and returns how many got 200. It closes warm at the 10th 200. Each
+// goroutine keeps its connection alive between requests if keepAlive is set.
+func load(addr, path string, clients int, keepAlive bool, stop <-chan struct{}, warm chan<- struct{}) int64 {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: !keepAlive}}
 	var wg sync.WaitGroup
 	var n atomic.Int64
 	for range clients {
@@ -148,51 +156,58 @@ func load(addr, path string, clients int, stop <-chan struct{}, warm chan<- stru
 	return n.Load()
 }
 
-// TestServeDrainsOnCancel runs poolbench serve through run(), loads it, ends its ctx as
-// SIGTERM would, and checks that it exits 0 with every accepted request served.
+// TestServeDrainsOnCancel runs poolbench serve through run() in each mode, loads it, ends
+// its ctx as SIGTERM would, and checks that it exits 0 with every accepted request served.
 func TestServeDrainsOnCancel(t *testing.T) {
-	for _, pool := range server.Names() {
-		t.Run("pool="+pool, func(t *testing.T) {
-			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-			pr, pw := io.Pipe()
-			logs := newLogLines()
-			collected := make(chan struct{})
-			go func() {
-				defer close(collected)
-				logs.collect(pr)
-			}()
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			done := make(chan error, 1)
-			go func() {
-				done <- run(ctx, []string{"serve", "--addr=127.0.0.1:0", "--pool=" + pool, "--workers=2", "--log-level=debug"}, io.Discard, pw)
-			}()
-			addr := addrRE.FindStringSubmatch(logs.wait(t, "msg=listening"))[1]
-			stopLoad, warm := make(chan struct{}), make(chan struct{})
-			loaded := make(chan int64, 1)
-			go func() {
-				loaded <- load(addr, "/sleep?ms=50", 6, stopLoad, warm)
-			}()
-			<-warm // load is flowing
-			if pool == "custom" {
-				logs.wait(t, `msg="worker 0 got a job; executing"`) // the book's messages at debug level
+	for _, mode := range server.Modes() {
+		for _, pool := range server.Names() {
+			if server.CheckMode(pool, mode) != nil {
+				continue
 			}
-			cancel()
-			err := <-done
-			close(stopLoad)
-			got := <-loaded
-			pw.Close()
-			<-collected
-			if err != nil {
-				t.Fatalf("run() = %v; want nil after a clean drain", err)
-			}
-			c := counts(t, logs.wait(t, "msg=stopped"))
-			// Every request the server accepted was answered: the clients saw as many 200s
-			// as it served (the rest were refused or reset before being accepted).
-			if c["served"] != int(got) || c["accepted"] != c["served"]+c["rejected"]+c["failed"] || c["rejected"] != 0 {
-				t.Errorf("stopped with %v; clients got %d 200s", c, got)
-			}
-		})
+			t.Run("mode="+string(mode)+"/pool="+pool, func(t *testing.T) { testServeDrainsOnCancel(t, mode, pool) })
+		}
+	}
+}
+
+func testServeDrainsOnCancel(t *testing.T, mode server.Mode, pool string) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	pr, pw := io.Pipe()
+	logs := newLogLines()
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		logs.collect(pr)
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr=127.0.0.1:0", "--pool=" + pool, "--mode=" + string(mode), "--workers=2", "--log-level=debug"}, io.Discard, pw)
+	}()
+	addr := addrRE.FindStringSubmatch(logs.wait(t, "msg=listening"))[1]
+	stopLoad, warm := make(chan struct{}), make(chan struct{})
+	loaded := make(chan int64, 1)
+	go func() {
+		loaded <- load(addr, "/sleep?ms=50", 6, mode == server.ModeHandler, stopLoad, warm)
+	}()
+	<-warm // load is flowing
+	if pool == "custom" {
+		logs.wait(t, `msg="worker 0 got a job; executing"`) // the book's messages at debug level
+	}
+	cancel()
+	err := <-done
+	close(stopLoad)
+	got := <-loaded
+	pw.Close()
+	<-collected
+	if err != nil {
+		t.Fatalf("run() = %v; want nil after a clean drain", err)
+	}
+	c := counts(t, logs.wait(t, "msg=stopped"))
+	// Every request the server accepted was answered: the clients saw as many 200s
+	// as it served (the rest were refused or reset before being accepted).
+	if c["served"] != int(got) || c["accepted"] != c["served"]+c["rejected"]+c["failed"] || c["rejected"] != 0 {
+		t.Errorf("stopped with %v; clients got %d 200s", c, got)
 	}
 }
 
@@ -284,6 +299,98 @@ func TestServeSignals(t *testing.T) {
 				if waitErr != nil {
 					t.Errorf("after a clean drain: %v; want exit status 0", waitErr)
 				}
+			}
+		})
+	}
+}
+
+// TestServeReject runs poolbench serve --reject through run() on each executor that can
+// shed load, with one worker and a queue of one: more slow requests at once than that
+// holds get 503 with Retry-After at once, the others 200, and the server serves again
+// once they are done; the stopped record counts the refusals.
+func TestServeReject(t *testing.T) {
+	for _, pool := range []string{"custom", "ants", "pond", "pondv2", "errgroup"} {
+		t.Run("pool="+pool, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			pr, pw := io.Pipe()
+			logs := newLogLines()
+			collected := make(chan struct{})
+			go func() {
+				defer close(collected)
+				logs.collect(pr)
+			}()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve", "--addr=127.0.0.1:0", "--pool=" + pool, "--reject", "--workers=1", "--queue=1"}, io.Discard, pw)
+			}()
+			addr := addrRE.FindStringSubmatch(logs.wait(t, "msg=listening"))[1]
+			client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+			defer client.CloseIdleConnections()
+			const clients = 4 // more than a worker and a queue of one hold
+			type result struct {
+				status     int
+				retryAfter string
+				took       time.Duration
+				err        error
+			}
+			results := make(chan result, clients)
+			for range clients {
+				go func() {
+					begin := time.Now()
+					resp, err := client.Get("http://" + addr + "/sleep?ms=1000")
+					if err != nil {
+						results <- result{err: err}
+						return
+					}
+					defer resp.Body.Close()
+					_, err = io.ReadAll(resp.Body)
+					results <- result{resp.StatusCode, resp.Header.Get("Retry-After"), time.Since(begin), err}
+				}()
+			}
+			refused := 0
+			for range clients {
+				res := <-results
+				switch {
+				case res.err != nil:
+					t.Errorf("request: %v; want 200 or 503", res.err)
+				case res.status == http.StatusServiceUnavailable:
+					refused++
+					if res.retryAfter != "1" || res.took > time.Second {
+						t.Errorf("503 after %v with Retry-After %q; want it at once, with Retry-After 1", res.took, res.retryAfter)
+					}
+				case res.status != http.StatusOK:
+					t.Errorf("request: %d; want 200 or 503", res.status)
+				}
+			}
+			if refused == 0 || refused == clients {
+				t.Errorf("%d of %d requests refused; want some, not all", refused, clients)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				resp, err := client.Get("http://" + addr + "/")
+				if err == nil {
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("GET / after the load: %v, %v; want 200", resp, err)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			cancel()
+			err := <-done
+			pw.Close()
+			<-collected
+			if err != nil {
+				t.Fatalf("run() = %v; want nil after a clean drain", err)
+			}
+			c := counts(t, logs.wait(t, "msg=stopped"))
+			if c["rejected"] < refused || c["accepted"] != c["served"]+c["rejected"]+c["failed"] {
+				t.Errorf("stopped with %v; want at least %d rejected, and accepted = served+rejected+failed", c, refused)
 			}
 		})
 	}

@@ -139,20 +139,24 @@ func flagError(err error) error {
 func runPools(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pools", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: poolbench pools\n\nLists every executor with its library's module and version (from the build info)\nand the native calls behind Submit and Shutdown.")
+		fmt.Fprintln(stderr, "usage: poolbench pools\n\nLists every executor with its library's module and version (from the build info),\nthe native calls behind Submit and Shutdown, and the one behind Submit with\nserve --reject, or why the library has none.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tMODULE\tVERSION\tSUBMIT\tSHUTDOWN")
+	fmt.Fprintln(tw, "NAME\tMODULE\tVERSION\tSUBMIT\tSHUTDOWN\tREJECT")
 	for _, name := range pools.Names() {
 		in, err := pools.Describe(name)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", in.Name, in.Module, in.Version, in.Submit, in.Shutdown)
+		reject := in.Reject
+		if reject == "" {
+			reject = "cannot: " + in.CannotReject
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", in.Name, in.Module, in.Version, in.Submit, in.Shutdown, reject)
 	}
 	return tw.Flush()
 }

@@ -10,7 +10,8 @@ import (
 //
 // It has no queue: Go blocks until a worker is free (Queue is ignored). A panicking task is
 // caught and re-panicked by Wait, which here crashes the process. Go after Wait sends on
-// the closed task channel and panics; so does a second Wait.
+// the closed task channel and panics; so does a second Wait. It cannot reject, since Go has
+// no form that does not wait: New refuses Config.Reject, which NewConc ignores.
 type Conc struct{ p *pool.Pool }
 
 var _ Executor = (*Conc)(nil)

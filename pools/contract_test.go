@@ -2,12 +2,15 @@ package pools_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/alitto/pond/v2"
+	"github.com/panjf2000/ants/v2"
 	"go.uber.org/goleak"
 
 	"poolbench/pools"
@@ -126,20 +129,186 @@ func TestContractConcurrencyBound(t *testing.T) {
 
 func TestNewRejects(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		cfg  pools.Config
-		want string
+		name       string
+		cfg        pools.Config
+		want       string
+		cannotShed bool // the error must match ErrCannotReject
 	}{
-		{"custom", pools.Config{Workers: 0}, "Workers = 0"},
-		{"ants", pools.Config{Workers: -1}, "Workers = -1"},
-		{"pond", pools.Config{Workers: 1, Queue: -1}, "Queue = -1"},
-		{"nope", pools.Config{Workers: 1}, `unknown executor "nope" (known: custom, ants, pond, pondv2, workerpool, errgroup, conc, goroutines, tunny, gopool, semaphore, book)`},
+		{name: "custom", cfg: pools.Config{Workers: 0}, want: "Workers = 0"},
+		{name: "ants", cfg: pools.Config{Workers: -1}, want: "Workers = -1"},
+		{name: "pond", cfg: pools.Config{Workers: 1, Queue: -1}, want: "Queue = -1"},
+		{name: "nope", cfg: pools.Config{Workers: 1}, want: `unknown executor "nope" (known: ` + strings.Join(pools.Names(), ", ") + ")"},
+		{name: "workerpool", cfg: pools.Config{Workers: 1, Reject: true}, cannotShed: true,
+			want: "pools: executor cannot reject: workerpool: its queue is unbounded and Do never blocks"},
+		{name: "conc", cfg: pools.Config{Workers: 1, Reject: true}, cannotShed: true, want: "conc: Pool.Go blocks until a worker is free"},
+		{name: "goroutines", cfg: pools.Config{Workers: 1, Reject: true}, cannotShed: true, want: "goroutines: it starts a goroutine per task"},
+		{name: "pondv2", cfg: pools.Config{Workers: 1, Reject: true}, cannotShed: true, want: "pondv2: with Queue 0 its queue is unbounded"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ex, err := pools.New(tc.name, tc.cfg)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("New(%q, %+v) = %v, %v; want error containing %q", tc.name, tc.cfg, ex, err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || errors.Is(err, pools.ErrCannotReject) != tc.cannotShed {
+				t.Fatalf("New(%q, %+v) = %v, %v; want error containing %q (ErrCannotReject: %v)", tc.name, tc.cfg, ex, err, tc.want, tc.cannotShed)
 			}
+		})
+	}
+}
+
+// rejecting lists every executor that can reject, with how many blocked tasks fill it
+// when built with rejectCfg, and the library's own error that ErrFull wraps, if any.
+var rejecting = []struct {
+	name     string
+	capacity int
+	libErr   error
+}{
+	{"custom", rejectCfg.Workers + rejectCfg.Queue, nil},
+	{"ants", rejectCfg.Workers, ants.ErrPoolOverload}, // no queue
+	{"pond", rejectCfg.Workers + rejectCfg.Queue, nil},
+	{"pondv2", rejectCfg.Workers + rejectCfg.Queue, pond.ErrQueueFull},
+	{"errgroup", rejectCfg.Workers, nil},  // no queue
+	{"semaphore", rejectCfg.Workers, nil}, // no queue
+}
+
+var rejectCfg = pools.Config{Workers: 2, Queue: 3, Reject: true}
+
+// TestRejectingTable checks that rejecting and the executor table agree on who can reject.
+func TestRejectingTable(t *testing.T) {
+	can := map[string]bool{}
+	for _, r := range rejecting {
+		can[r.name] = true
+	}
+	for _, name := range pools.Names() {
+		in, err := pools.Describe(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (in.Reject != "") != can[name] || (in.Reject == "") == (in.CannotReject == "") {
+			t.Errorf("Describe(%q) says Reject %q, CannotReject %q; the reject tests say it can reject: %v", name, in.Reject, in.CannotReject, can[name])
+		}
+	}
+}
+
+// TestContractRejectWhenFull fills each rejecting executor with blocked tasks, workers
+// first and then the queue, and checks that every one of them is accepted, that one more
+// gets ErrFull at once, that after the release Submit accepts again, and that every
+// accepted task runs once.
+func TestContractRejectWhenFull(t *testing.T) {
+	for _, tc := range rejecting {
+		t.Run("pool="+tc.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			ex, err := pools.New(tc.name, rejectCfg)
+			if err != nil {
+				t.Fatalf("New(%q, %+v) = %v", tc.name, rejectCfg, err)
+			}
+			var runs [16]atomic.Int32 // by task
+			release := make(chan struct{})
+			started := make(chan struct{}, len(runs))
+			submitted := 0
+			submit := func() error {
+				i := submitted
+				err := ex.Submit(func() {
+					runs[i].Add(1)
+					started <- struct{}{}
+					<-release
+				})
+				if err == nil {
+					submitted++
+				}
+				return err
+			}
+			// Each worker holds a task before the queue fills, so that no task is still on
+			// its way to an idle worker when the last Submit comes.
+			for i := range tc.capacity {
+				if err := submit(); err != nil {
+					close(release)
+					t.Fatalf("Submit(%d) of %d that fill the executor = %v; want nil", i, tc.capacity, err)
+				}
+				if i < rejectCfg.Workers {
+					<-started
+				}
+			}
+			begin := time.Now()
+			err = submit()
+			took := time.Since(begin)
+			close(release)
+			if !errors.Is(err, pools.ErrFull) || (tc.libErr != nil && !errors.Is(err, tc.libErr)) {
+				t.Errorf("Submit() on a full executor = %v; want ErrFull wrapping %v", err, tc.libErr)
+			}
+			if took > time.Second {
+				t.Errorf("Submit() on a full executor took %v; want it at once", took)
+			}
+			// A worker done with its task may need a moment before it counts as free
+			// (ants puts itself back in its idle list after the task returns), so the
+			// first Submits after the release may still find the executor full.
+			deadline := time.Now().Add(generous)
+			for err = submit(); errors.Is(err, pools.ErrFull) && time.Now().Before(deadline); err = submit() {
+				time.Sleep(time.Millisecond)
+			}
+			if err != nil {
+				t.Errorf("Submit() after the release = %v; want nil", err)
+			}
+			shutdown(t, ex)
+			for i := range runs {
+				if got, want := runs[i].Load(), int32(0); i < submitted {
+					want = 1
+					if got != want {
+						t.Errorf("task %d ran %d times; want %d", i, got, want)
+					}
+				} else if got != want {
+					t.Errorf("task %d, never accepted, ran %d times", i, got)
+				}
+			}
+		})
+	}
+}
+
+// TestContractRejectConcurrent has many submitters flood each rejecting executor, and
+// checks that every accepted task runs once, that no refused one runs, and that the only
+// refusal is ErrFull.
+func TestContractRejectConcurrent(t *testing.T) {
+	for _, tc := range rejecting {
+		t.Run("pool="+tc.name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			ex, err := pools.New(tc.name, rejectCfg)
+			if err != nil {
+				t.Fatalf("New(%q, %+v) = %v", tc.name, rejectCfg, err)
+			}
+			const submitters, each = 8, 500
+			var runs [submitters * each]atomic.Int32
+			var accepted [submitters * each]bool
+			var full atomic.Int64
+			var wg sync.WaitGroup
+			for s := range submitters {
+				wg.Go(func() {
+					for j := range each {
+						i := s*each + j
+						err := ex.Submit(func() {
+							runs[i].Add(1)
+							time.Sleep(10 * time.Microsecond)
+						})
+						switch {
+						case err == nil:
+							accepted[i] = true
+						case errors.Is(err, pools.ErrFull):
+							full.Add(1)
+						default:
+							t.Errorf("Submit() = %v; want nil or ErrFull", err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			shutdown(t, ex)
+			for i := range runs {
+				want := int32(0)
+				if accepted[i] {
+					want = 1
+				}
+				if got := runs[i].Load(); got != want {
+					t.Errorf("task %d (accepted: %v) ran %d times; want %d", i, accepted[i], got, want)
+				}
+			}
+			t.Logf("%d of %d Submits got ErrFull", full.Load(), submitters*each)
 		})
 	}
 }
@@ -152,7 +321,8 @@ func TestDescribe(t *testing.T) {
 				t.Fatalf("Describe(%q) = %v", name, err)
 			}
 			// Test binaries carry no dependency versions: main's tests check those in a built binary.
-			if in.Name != name || in.Module == "" || in.Version == "" || in.Submit == "" || in.Shutdown == "" || in.Queue == "" {
+			if in.Name != name || in.Module == "" || in.Version == "" || in.Submit == "" || in.Shutdown == "" || in.Queue == "" ||
+				in.Reject == "" && in.CannotReject == "" {
 				t.Errorf("Describe(%q) = %+v; want every field set", name, in)
 			}
 		})

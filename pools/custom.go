@@ -17,9 +17,9 @@ const DefaultQueue = 1024
 //
 // As in the book, numbered workers take jobs from one shared queue, and shutting down
 // closes the queue and joins every worker, so whatever was queued still runs. Beyond the
-// book: the queue is bounded (Submit blocks while it is full), Submit after Shutdown
-// returns ErrClosed instead of panicking, a panicking task is recovered and reported while
-// its worker lives on, and Shutdown honours its context.
+// book: the queue is bounded (Submit blocks while it is full, or with Config.Reject returns
+// ErrFull), Submit after Shutdown returns ErrClosed instead of panicking, a panicking task
+// is recovered and reported while its worker lives on, and Shutdown honours its context.
 type Custom struct {
 	tasks   chan func()
 	quit    chan struct{} // closed when Shutdown starts: wakes Submits blocked on a full queue
@@ -27,6 +27,7 @@ type Custom struct {
 	mu      sync.RWMutex  // Submit holds it to read, so Shutdown's close of tasks never meets a send
 	closed  bool          // guarded by mu
 	stop    sync.Once
+	reject  bool         // Submit returns ErrFull rather than wait for room
 	running atomic.Int32 // workers not yet returned
 	log     *slog.Logger
 	debug   bool // log the book's worker messages
@@ -51,7 +52,8 @@ func WithPanicHandler(h func(worker int, v any, stack []byte)) CustomOption {
 }
 
 // NewCustom starts cfg.Workers workers, numbered from 0, behind a queue of cfg.Queue tasks
-// (DefaultQueue when 0). It returns an error for Workers < 1 or a negative Queue.
+// (DefaultQueue when 0); with cfg.Reject, Submit on a full queue returns ErrFull rather
+// than wait. It returns an error for Workers < 1 or a negative Queue.
 func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 	if err := cfg.check("custom"); err != nil {
 		return nil, err
@@ -60,10 +62,11 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 		cfg.Queue = DefaultQueue
 	}
 	p := &Custom{
-		tasks: make(chan func(), cfg.Queue),
-		quit:  make(chan struct{}),
-		done:  make(chan struct{}),
-		log:   slog.Default(),
+		tasks:  make(chan func(), cfg.Queue),
+		quit:   make(chan struct{}),
+		done:   make(chan struct{}),
+		reject: cfg.Reject,
+		log:    slog.Default(),
 	}
 	for _, o := range opts {
 		o(p)
@@ -112,8 +115,10 @@ func (p *Custom) drain(id int) (closed bool) {
 }
 
 // Submit queues task for a worker. It blocks while the queue is full, until a worker takes
-// a task or Shutdown starts. It returns ErrClosed once Shutdown has started; a task for
-// which Submit returned nil will run, even if Shutdown starts right after.
+// a task or Shutdown starts; built with Config.Reject, it returns ErrFull at once instead.
+// The queue is full when it holds Queue tasks that no worker has taken yet. Submit returns
+// ErrClosed once Shutdown has started; a task for which Submit returned nil will run, even
+// if Shutdown starts right after.
 func (p *Custom) Submit(task func()) error {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -126,6 +131,9 @@ func (p *Custom) Submit(task func()) error {
 	case p.tasks <- task:
 		return nil
 	default:
+	}
+	if p.reject {
+		return ErrFull
 	}
 	select {
 	case p.tasks <- task:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -35,17 +36,21 @@ func TestCustomRejectsBadConfig(t *testing.T) {
 }
 
 func TestCustomSubmitAfterShutdown(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	p := newCustom(t, pools.Config{Workers: 2})
-	shutdown(t, p)
-	ran := false
-	for range 3 {
-		if err := p.Submit(func() { ran = true }); !errors.Is(err, pools.ErrClosed) {
-			t.Fatalf("Submit() after Shutdown = %v; want ErrClosed", err)
-		}
-	}
-	if ran {
-		t.Error("a task submitted after Shutdown ran")
+	for _, cfg := range []pools.Config{{Workers: 2}, {Workers: 2, Reject: true}} {
+		t.Run(fmt.Sprintf("reject=%v", cfg.Reject), func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			p := newCustom(t, cfg)
+			shutdown(t, p)
+			ran := false
+			for range 3 {
+				if err := p.Submit(func() { ran = true }); !errors.Is(err, pools.ErrClosed) {
+					t.Fatalf("Submit() after Shutdown = %v; want ErrClosed", err)
+				}
+			}
+			if ran {
+				t.Error("a task submitted after Shutdown ran")
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 // Goroutines is the baseline: one new goroutine per task, no limit, no queue, no stopped
 // state. A panicking task crashes the process, and Submit after Shutdown starts the task.
+// Having no limit, it is never full: New refuses Config.Reject.
 type Goroutines struct{ wg sync.WaitGroup }
 
 var _ Executor = (*Goroutines)(nil)

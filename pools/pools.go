@@ -31,10 +31,23 @@ type Executor interface {
 type Config struct {
 	Workers int // goroutines that run tasks; must be >= 1
 	Queue   int // capacity of the waiting line where the library has one; 0 = the library's default
+	// Reject makes Submit never block: a full executor returns at once an error for which
+	// errors.Is(err, ErrFull) holds, wrapping the library's own error where it has one.
+	// Each executor sheds through its library's own non-blocking mode, named in Info.Reject;
+	// New refuses Reject, with ErrCannotReject, for a library that has none.
+	Reject bool
 }
 
 // ErrClosed is returned by the custom pool's Submit after Shutdown has started.
 var ErrClosed = errors.New("pools: executor is shut down")
+
+// ErrFull is returned, possibly wrapped, by Submit on a full executor built with
+// Config.Reject.
+var ErrFull = errors.New("pools: executor is full")
+
+// ErrCannotReject is returned, wrapped with the reason, by New when Config.Reject asks for
+// what the executor's library cannot do.
+var ErrCannotReject = errors.New("pools: executor cannot reject")
 
 // Info describes an executor: the library behind it, the native calls its adapter uses and
 // where the adapter's code is.
@@ -47,6 +60,10 @@ type Info struct {
 	Queue    string `json:"queue"`    // what Config.Queue means for this executor
 	Source   string `json:"source"`   // the adapter's file in this package, such as "ants.go"
 	Type     string `json:"type"`     // the adapter's type in that file, such as "Ants"
+	// Reject is the library's own non-blocking call or option behind Submit with
+	// Config.Reject; "" when the library has none, and then CannotReject says why.
+	Reject       string `json:"reject,omitempty"`
+	CannotReject string `json:"cannot_reject,omitempty"`
 }
 
 // An adapter is one row of the executor table: what it is, and how to build it.
@@ -62,43 +79,55 @@ type adapter struct {
 func adapters() []adapter {
 	return []adapter{
 		{Info{Name: "custom", Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown", Source: "custom.go",
-			Queue: fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue)},
+			Queue:  fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue),
+			Reject: "Custom.Submit, a send that does not wait"},
 			(*Custom)(nil), func(c Config) (Executor, error) { return NewCustom(c) }},
 		{Info{Name: "ants", Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)", Source: "ants.go",
-			Queue: "none: Submit blocks until a worker is free; Queue is ignored"},
+			Queue:  "none: Submit blocks until a worker is free; Queue is ignored",
+			Reject: "ants.WithNonblocking(true)"},
 			(*Ants)(nil), func(c Config) (Executor, error) { return NewAnts(c) }},
 		{Info{Name: "pond", Module: "github.com/alitto/pond", Submit: "WorkerPool.Submit", Source: "pond.go",
 			Shutdown: "WorkerPool.StopAndWaitFor(time until deadline), else StopAndWait",
-			Queue:    "bounded buffered channel, Submit blocks when full; 0 means unbuffered"},
+			Queue:    "bounded buffered channel, Submit blocks when full; 0 means unbuffered",
+			Reject:   "WorkerPool.TrySubmit"},
 			(*Pond)(nil), func(c Config) (Executor, error) { return NewPond(c), nil }},
 		{Info{Name: "pondv2", Module: "github.com/alitto/pond/v2", Submit: "Pool.Go", Shutdown: "Pool.Stop().Done()", Source: "pondv2.go",
-			Queue: "bounded with WithQueueSize, Submit blocks when full; 0 means unbounded"},
-			(*PondV2)(nil), func(c Config) (Executor, error) { return NewPondV2(c), nil }},
+			Queue:  "bounded with WithQueueSize, Submit blocks when full; 0 means unbounded",
+			Reject: "pond.WithNonBlocking(true), with Queue > 0"},
+			(*PondV2)(nil), func(c Config) (Executor, error) { return NewPondV2(c) }},
 		{Info{Name: "workerpool", Module: "github.com/gammazero/workerpool", Submit: "WorkerPool.Do", Shutdown: "WorkerPool.StopWait", Source: "workerpool.go",
-			Queue: "unbounded, Submit never blocks; Queue is ignored"},
+			Queue:        "unbounded, Submit never blocks; Queue is ignored",
+			CannotReject: "its queue is unbounded and Do never blocks"},
 			(*WorkerPool)(nil), func(c Config) (Executor, error) { return NewWorkerPool(c), nil }},
 		{Info{Name: "errgroup", Module: "golang.org/x/sync", Submit: "Group.Go", Shutdown: "Group.Wait", Source: "errgroup.go",
-			Queue: "none: Go blocks until a slot is free; Queue is ignored"},
+			Queue:  "none: Go blocks until a slot is free; Queue is ignored",
+			Reject: "Group.TryGo"},
 			(*ErrGroup)(nil), func(c Config) (Executor, error) { return NewErrGroup(c), nil }},
 		{Info{Name: "conc", Module: "github.com/sourcegraph/conc", Submit: "Pool.Go", Shutdown: "Pool.Wait", Source: "conc.go",
-			Queue: "none: Go blocks until a worker is free; Queue is ignored"},
+			Queue:        "none: Go blocks until a worker is free; Queue is ignored",
+			CannotReject: "Pool.Go blocks until a worker is free, and the pool has no call that does not"},
 			(*Conc)(nil), func(c Config) (Executor, error) { return NewConc(c), nil }},
 		{Info{Name: "goroutines", Module: "go", Submit: "go task()", Shutdown: "sync.WaitGroup.Wait", Source: "goroutines.go",
-			Queue: "none: one goroutine per task, no limit; Queue is ignored"},
+			Queue:        "none: one goroutine per task, no limit; Queue is ignored",
+			CannotReject: "it starts a goroutine per task without limit, so it is never full"},
 			(*Goroutines)(nil), func(Config) (Executor, error) { return NewGoroutines(), nil }},
 		{Info{Name: "tunny", Module: "github.com/Jeffail/tunny", Submit: "Pool.Process (synchronous: returns when the task has run)", Shutdown: "Pool.Close", Source: "tunny.go",
-			Queue: "none: Process blocks until a worker is free, then until the task has run; Queue is ignored"},
+			Queue:        "none: Process blocks until a worker is free, then until the task has run; Queue is ignored",
+			CannotReject: "Process waits for a worker and for the task; ProcessTimed and ProcessCtx give up only after waiting"},
 			(*Tunny)(nil), func(c Config) (Executor, error) { return NewTunny(c), nil }},
 		{Info{Name: "gopool", Module: "github.com/bytedance/gopkg", Submit: "Pool.Go", Source: "gopool.go",
-			Shutdown: "none: the adapter's sync.WaitGroup.Wait over its tasks",
-			Queue:    "unbounded task list, Go never blocks; Queue is ignored"},
+			Shutdown:     "none: the adapter waits until its own count of tasks is 0",
+			Queue:        "unbounded task list, Go never blocks; Queue is ignored",
+			CannotReject: "its task list is unbounded and Go never blocks, so it is never full"},
 			(*GoPool)(nil), func(c Config) (Executor, error) { return NewGoPool(c), nil }},
 		{Info{Name: "semaphore", Module: "golang.org/x/sync", Submit: "Weighted.Acquire(1), go task(), Weighted.Release(1)", Source: "semaphore.go",
 			Shutdown: "Weighted.Acquire(ctx, Workers), Weighted.Release(Workers)",
-			Queue:    "none: Acquire blocks until a unit is free; Queue is ignored"},
+			Queue:    "none: Acquire blocks until a unit is free; Queue is ignored",
+			Reject:   "Weighted.TryAcquire(1)"},
 			(*Semaphore)(nil), func(c Config) (Executor, error) { return NewSemaphore(c), nil }},
 		{Info{Name: "book", Module: "poolbench", Submit: "Book.Execute (the book's execute)", Shutdown: "Book.Drop (the book's Drop)", Source: "book.go",
-			Queue: "unbounded, as the book's mpsc::channel; Submit never blocks; Queue is ignored"},
+			Queue:        "unbounded, as the book's mpsc::channel; Submit never blocks; Queue is ignored",
+			CannotReject: "its queue is unbounded, as the book's mpsc::channel, and execute never blocks"},
 			(*Book)(nil), func(c Config) (Executor, error) { return NewBook(c.Workers, nil), nil }},
 	}
 }
@@ -157,8 +186,9 @@ func moduleVersion(path string) string {
 	return "unknown"
 }
 
-// New builds the named executor with cfg. It rejects an unknown name, Workers < 1 and a
-// negative Queue.
+// New builds the named executor with cfg. It rejects an unknown name, Workers < 1, a
+// negative Queue, and Reject for an executor that cannot reject (ErrCannotReject, with the
+// reason).
 func New(name string, cfg Config) (Executor, error) {
 	a, err := lookup(name)
 	if err != nil {
@@ -166,6 +196,9 @@ func New(name string, cfg Config) (Executor, error) {
 	}
 	if err := cfg.check(name); err != nil {
 		return nil, err
+	}
+	if cfg.Reject && a.info.CannotReject != "" {
+		return nil, fmt.Errorf("%w: %s: %s", ErrCannotReject, name, a.info.CannotReject)
 	}
 	return a.new(cfg)
 }

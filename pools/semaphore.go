@@ -16,21 +16,28 @@ import (
 // Shutdown waits block behind it until it returns. There is no stopped state: Submit after
 // Shutdown runs the task.
 type Semaphore struct {
-	s *semaphore.Weighted
-	n int64 // the semaphore's size: Config.Workers
+	s      *semaphore.Weighted
+	n      int64 // the semaphore's size: Config.Workers
+	reject bool  // TryAcquire instead of Acquire
 }
 
 var _ Executor = (*Semaphore)(nil)
 
 // NewSemaphore builds semaphore.NewWeighted(cfg.Workers).
 func NewSemaphore(cfg Config) *Semaphore {
-	return &Semaphore{s: semaphore.NewWeighted(int64(cfg.Workers)), n: int64(cfg.Workers)}
+	return &Semaphore{s: semaphore.NewWeighted(int64(cfg.Workers)), n: int64(cfg.Workers), reject: cfg.Reject}
 }
 
 // Submit calls Weighted.Acquire for one unit, which blocks until one is free, and starts
-// the task on a goroutine that releases the unit when the task returns.
+// the task on a goroutine that releases the unit when the task returns. With Reject it calls
+// Weighted.TryAcquire instead and returns ErrFull when no unit is free, or when others wait
+// for one (TryAcquire does not jump the line).
 func (s *Semaphore) Submit(task func()) error {
-	if err := s.s.Acquire(context.Background(), 1); err != nil {
+	if s.reject {
+		if !s.s.TryAcquire(1) {
+			return ErrFull
+		}
+	} else if err := s.s.Acquire(context.Background(), 1); err != nil {
 		return err
 	}
 	go func() {

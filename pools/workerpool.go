@@ -10,7 +10,8 @@ import (
 //
 // Its waiting queue is unbounded, so Do never blocks (Queue is ignored). A panicking task
 // is not recovered: it crashes the process. Do after a stop returns workerpool.ErrStopped.
-// StopWait drains the queue and has no deadline of its own.
+// StopWait drains the queue and has no deadline of its own. It cannot reject, since its
+// queue has no bound: New refuses Config.Reject, which NewWorkerPool ignores.
 type WorkerPool struct{ p *workerpool.WorkerPool }
 
 var _ Executor = (*WorkerPool)(nil)

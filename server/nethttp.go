@@ -16,19 +16,25 @@ import (
 func Handler(opts Options) http.Handler {
 	rt := opts.withDefaults().routes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rep := rt.serve(r)
-		h := w.Header()
-		for k, v := range rep.header() {
-			h[k] = v
-		}
-		w.WriteHeader(rep.status)
-		if r.Method == http.MethodHead {
-			return
-		}
-		if _, err := w.Write(rep.body); err != nil {
+		w.Header().Set("Connection", "close")
+		if err := writeResponse(w, r, rt.serve(r)); err != nil {
 			rt.log.Debug("writing response", "err", err)
 		}
 	})
+}
+
+// writeResponse writes rep to w as the answer to r, without a body when r is a HEAD.
+func writeResponse(w http.ResponseWriter, r *http.Request, rep reply) error {
+	h := w.Header()
+	for k, v := range rep.header() {
+		h[k] = v
+	}
+	w.WriteHeader(rep.status)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err := w.Write(rep.body)
+	return err
 }
 
 // NetHTTP serves the routes on a plain net/http.Server: one goroutine per connection and
@@ -99,16 +105,22 @@ func (n *NetHTTP) Stats() Stats {
 // Serve serves connections from ln until Shutdown (it returns http.ErrServerClosed), ctx
 // is done (it returns ctx's error), or ln fails. It closes ln.
 func (n *NetHTTP) Serve(ctx context.Context, ln net.Listener) error {
+	return serveHTTP(ctx, n.srv, ln)
+}
+
+// serveHTTP runs srv.Serve on ln until ctx is done, when it closes ln and returns ctx's
+// error, or until srv.Serve returns.
+func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener) error {
 	// ctx and Shutdown may both close ln: once is enough, and Shutdown must not report the
 	// second close as a failure.
 	ln = &onceCloseListener{Listener: ln}
 	stop := context.AfterFunc(ctx, func() {
 		if err := ln.Close(); err != nil {
-			n.srv.ErrorLog.Printf("closing listener: %v", err)
+			srv.ErrorLog.Printf("closing listener: %v", err)
 		}
 	})
 	defer stop()
-	err := n.srv.Serve(ln)
+	err := srv.Serve(ln)
 	if ctx.Err() != nil && !errors.Is(err, http.ErrServerClosed) {
 		return ctx.Err()
 	}

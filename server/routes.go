@@ -35,12 +35,14 @@ const (
 )
 
 // A reply is one answer of the routes, written by Server with http.Response.Write and by
-// NetHTTP with an http.ResponseWriter, so that both send the same status, headers and body.
+// NetHTTP and HandlerServer with an http.ResponseWriter, so that all send the same status,
+// headers and body.
 type reply struct {
 	status      int
 	contentType string
 	body        []byte
 	allow       string // the Allow header of a 405
+	retryAfter  string // the Retry-After header of a 503 for a full executor
 }
 
 func textReply(status int, format string, args ...any) reply {
@@ -48,16 +50,18 @@ func textReply(status int, format string, args ...any) reply {
 }
 
 // header returns the reply's headers. Date is set here rather than left to net/http so that
-// both servers send it.
+// every server sends it. Whether the connection closes after it is each server's to say.
 func (r reply) header() http.Header {
 	h := http.Header{
 		"Content-Type":   {r.contentType},
 		"Content-Length": {strconv.Itoa(len(r.body))},
 		"Date":           {time.Now().UTC().Format(http.TimeFormat)},
-		"Connection":     {"close"},
 	}
 	if r.allow != "" {
 		h.Set("Allow", r.allow)
+	}
+	if r.retryAfter != "" {
+		h.Set("Retry-After", r.retryAfter)
 	}
 	return h
 }

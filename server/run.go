@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +22,34 @@ const NetHTTPName = "nethttp"
 // Names returns every name Run can serve on: the executors of package pools, then NetHTTPName.
 func Names() []string { return append(pools.Names(), NetHTTPName) }
 
+// A Mode is how a server hands requests to its executor.
+type Mode string
+
+const (
+	ModeBook    Mode = "book"    // Server: the accept loop submits each connection as one task
+	ModeHandler Mode = "handler" // HandlerServer: net/http reads requests; each handler is one task
+)
+
+// Modes returns every Mode, the default first.
+func Modes() []Mode { return []Mode{ModeBook, ModeHandler} }
+
+// CheckMode returns an error if mode is unknown or does not fit the server named pool:
+// NetHTTP has no executor to run handlers on, so it serves in ModeBook only.
+func CheckMode(pool string, mode Mode) error {
+	if !slices.Contains(Modes(), mode) {
+		return fmt.Errorf("server: unknown mode %q (known: %s, %s)", mode, ModeBook, ModeHandler)
+	}
+	if pool == NetHTTPName && mode != ModeBook {
+		return fmt.Errorf("server: %s has no executor to run handlers on; it serves in mode %s only", pool, ModeBook)
+	}
+	return nil
+}
+
 // RunConfig is one run of the server, as `poolbench serve` takes it.
 type RunConfig struct {
 	Pool            string       // an executor from pools.Names, or NetHTTPName
-	Exec            pools.Config // the executor's size; ignored for NetHTTP
+	Mode            Mode         // how requests reach the executor; "" means ModeBook
+	Exec            pools.Config // the executor's size and whether it sheds load; NetHTTP takes no Reject
 	Addr            string       // where to listen; port 0 lets the system pick one
 	ShutdownTimeout time.Duration
 	Options         Options // the logger in Options also gets the lifecycle records
@@ -52,14 +77,22 @@ type Record struct {
 
 // Run builds the server named by cfg.Pool, listens on cfg.Addr and serves until ctx ends or
 // serving fails; then it drains for at most cfg.ShutdownTimeout. It returns nil after a
-// clean drain, and an error when the drain missed its deadline or serving failed. The
-// custom pool gets the logger, so that at debug level it logs the book's worker messages.
+// clean drain, and an error when the drain missed its deadline or serving failed. With
+// cfg.Exec.Reject, a server that cannot shed load is refused at once with an error
+// matching pools.ErrCannotReject. The custom pool gets the logger, so that at debug level
+// it logs the book's worker messages.
 func Run(ctx context.Context, cfg RunConfig) error {
 	log := cfg.Options.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	srv, workers, err := newServer(cfg.Pool, cfg.Exec, cfg.Options)
+	if cfg.Mode == "" {
+		cfg.Mode = ModeBook
+	}
+	if err := CheckMode(cfg.Pool, cfg.Mode); err != nil {
+		return err
+	}
+	srv, workers, err := newServer(cfg.Pool, cfg.Mode, cfg.Exec, cfg.Options)
 	if err != nil {
 		return err
 	}
@@ -72,7 +105,8 @@ func Run(ctx context.Context, cfg RunConfig) error {
 		}
 		return fmt.Errorf("server: %w", err)
 	}
-	log.Info(msgListening, "addr", ln.Addr().String(), "pool", cfg.Pool, "workers", workers)
+	log.Info(msgListening, "addr", ln.Addr().String(), "pool", cfg.Pool, "mode", cfg.Mode, "workers", workers,
+		"reject", cfg.Exec.Reject)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
@@ -107,17 +141,20 @@ func Run(ctx context.Context, cfg RunConfig) error {
 	return nil
 }
 
-// A web is Server or NetHTTP.
+// A web is Server, HandlerServer or NetHTTP.
 type web interface {
 	Serve(ctx context.Context, ln net.Listener) error
 	Shutdown(ctx context.Context) error
 	Stats() Stats
 }
 
-// newServer builds the server named name and returns the workers it runs on (0 for
+// newServer builds the server named name in mode and returns the workers it runs on (0 for
 // NetHTTP, which runs one goroutine per connection).
-func newServer(name string, cfg pools.Config, opts Options) (web, int, error) {
+func newServer(name string, mode Mode, cfg pools.Config, opts Options) (web, int, error) {
 	if name == NetHTTPName {
+		if cfg.Reject {
+			return nil, 0, fmt.Errorf("server: %w: %s: net/http has no executor to be full, and never answers 503", pools.ErrCannotReject, name)
+		}
 		return NewNetHTTP(opts), 0, nil
 	}
 	var ex pools.Executor
@@ -129,6 +166,9 @@ func newServer(name string, cfg pools.Config, opts Options) (web, int, error) {
 	}
 	if err != nil {
 		return nil, 0, err
+	}
+	if mode == ModeHandler {
+		return NewHandlerServer(ex, opts), cfg.Workers, nil
 	}
 	return New(ex, opts), cfg.Workers, nil
 }

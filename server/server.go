@@ -60,13 +60,14 @@ func (o Options) routes() routes {
 	return routes{log: o.Logger, sleep: time.Sleep, maxWork: MaxWork, panicPath: o.panicPath}
 }
 
-// Stats are a server's connection counts. After a Shutdown that returned nil,
-// Accepted == Served + Rejected + Failed; before, the difference is in progress, or, after
-// a Shutdown past its deadline, lost.
+// Stats are a server's counts: of connections for Server and NetHTTP, which answer one
+// request per connection, and of requests for HandlerServer. After a Shutdown that returned
+// nil, Accepted == Served + Rejected + Failed; before, the difference is in progress, or,
+// after a Shutdown past its deadline, lost.
 type Stats struct {
 	Accepted int64 `json:"accepted"` // connections taken from the listener
 	Served   int64 `json:"served"`   // requests the routes answered, whatever the status (500 included)
-	Rejected int64 `json:"rejected"` // connections answered 503 because Submit failed or panicked
+	Rejected int64 `json:"rejected"` // connections answered 503 because Submit failed (the executor was full, say) or panicked
 	Failed   int64 `json:"failed"`   // connections that got no routed answer: silent, malformed (400, 431), or a failed write
 }
 
@@ -109,7 +110,9 @@ func (s *Server) Stats() Stats {
 // called (it returns http.ErrServerClosed), ctx is done (it returns ctx's error), or ln
 // fails. Either way it closes ln. It blocks while Submit blocks: with an executor that
 // has no queue, a saturated pool stalls the accept loop and clients wait in the listen
-// backlog. Call Shutdown to drain what was accepted.
+// backlog. An executor built with pools.Config.Reject never blocks Submit: when it is
+// full, the connection gets 503 with Retry-After at once. Call Shutdown to drain what was
+// accepted.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.mu.Lock()
 	if s.closing {
@@ -189,7 +192,7 @@ func (s *Server) handOff(c net.Conn) {
 	// claimed makes sure that c is answered once, by the task or by the rejection, even if
 	// an executor ran a task for which Submit failed.
 	var claimed atomic.Bool
-	err := s.submit(func() {
+	err := submit(s.ex, func() {
 		if claimed.CompareAndSwap(false, true) {
 			defer s.conns.done()
 			s.serveConn(c)
@@ -205,19 +208,30 @@ func (s *Server) handOff(c net.Conn) {
 	// rejectReadTimeout+writeTimeout; Shutdown waits for it through conns.
 	go func() {
 		defer s.conns.done()
-		s.reject(c)
+		s.reject(c, rejection(err))
 	}()
 }
 
-// submit calls the executor's Submit, turning a panic (pond v1 after a stop, conc after
-// Wait) into an error so that the accept loop lives on.
-func (s *Server) submit(task func()) (err error) {
+// rejection is the answer to a request that Submit failed on: 503, with Retry-After when
+// the executor was only full, for then a later try may well succeed.
+func rejection(err error) reply {
+	if errors.Is(err, pools.ErrFull) {
+		rep := textReply(http.StatusServiceUnavailable, "503 Service Unavailable: the server is at capacity; retry later")
+		rep.retryAfter = "1"
+		return rep
+	}
+	return textReply(http.StatusServiceUnavailable, "503 Service Unavailable: the executor refused the connection")
+}
+
+// submit calls ex.Submit, turning a panic (pond v1 after a stop, conc after Wait) into an
+// error so that the caller lives on.
+func submit(ex pools.Executor, task func()) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("server: Submit panicked: %v", v)
 		}
 	}()
-	if err := s.ex.Submit(task); err != nil {
+	if err := ex.Submit(task); err != nil {
 		return fmt.Errorf("server: Submit: %w", err)
 	}
 	return nil
@@ -255,15 +269,17 @@ func (s *Server) finish(c net.Conn, ex exchange, start time.Time) {
 		"method", ex.method, "path", ex.path, "status", ex.status, "took", time.Since(start))
 }
 
-// reject answers c with 503 and closes it.
-func (s *Server) reject(c net.Conn) {
+// reject answers c with rep and closes it.
+func (s *Server) reject(c net.Conn, rep reply) {
 	defer func() {
 		if err := c.Close(); err != nil {
 			s.opts.Logger.Debug("closing rejected connection", "err", err)
 		}
 	}()
-	// Read the request first: closing with it unread would reset the connection, and the
-	// client could lose the 503. Whatever the read gives, the answer is the same.
+	// Read the request first: closing with it unread would make the kernel reset the
+	// connection, and the client could lose the 503. The read is bounded in time
+	// (rejectReadTimeout) and bytes (readRequest's limits). Whatever it gives, the answer
+	// is the same.
 	var req *http.Request
 	err := c.SetReadDeadline(time.Now().Add(min(s.opts.ReadTimeout, rejectReadTimeout)))
 	if err == nil {
@@ -275,7 +291,6 @@ func (s *Server) reject(c net.Conn) {
 	if err != nil {
 		s.opts.Logger.Debug("reading a rejected request", "err", err)
 	}
-	rep := textReply(http.StatusServiceUnavailable, "503 Service Unavailable: the executor refused the connection")
 	if err := writeReply(&deadlineWriter{c: c}, req, rep); err != nil {
 		s.opts.Logger.Debug("writing 503", "err", err)
 	}

@@ -7,10 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,6 +38,14 @@ type httpServer interface {
 // names lists every server under test: one per executor, and nethttp.
 func names() []string { return append(pools.Names(), "nethttp") }
 
+// namesIn lists the servers under test in mode: nethttp has book mode only.
+func namesIn(mode server.Mode) []string {
+	if mode == server.ModeHandler {
+		return pools.Names()
+	}
+	return names()
+}
+
 // running is a server under test, listening on addr.
 type running struct {
 	name  string
@@ -46,8 +56,14 @@ type running struct {
 	err   error
 }
 
-// start runs the named server on a fresh listener on 127.0.0.1:0.
+// start runs the named server in book mode on a fresh listener on 127.0.0.1:0.
 func start(t *testing.T, name string, cfg pools.Config, opts server.Options) *running {
+	t.Helper()
+	return startIn(t, server.ModeBook, name, cfg, opts)
+}
+
+// startIn runs the named server in mode on a fresh listener on 127.0.0.1:0.
+func startIn(t *testing.T, mode server.Mode, name string, cfg pools.Config, opts server.Options) *running {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -61,7 +77,11 @@ func start(t *testing.T, name string, cfg pools.Config, opts server.Options) *ru
 		if err != nil {
 			t.Fatalf("pools.New(%q) = %v", name, err)
 		}
-		srv = server.New(ex, opts)
+		if mode == server.ModeHandler {
+			srv = server.NewHandlerServer(ex, opts)
+		} else {
+			srv = server.New(ex, opts)
+		}
 	}
 	r := &running{name: name, srv: srv, addr: ln.Addr().String(), serve: make(chan error, 1)}
 	go func() { r.serve <- srv.Serve(context.Background(), ln) }()
@@ -83,13 +103,18 @@ func (r *running) shutdown(t *testing.T) error {
 	return r.err
 }
 
-// forEach runs test on every server, then shuts it down and checks that every accepted
-// connection was accounted for and no goroutine leaked.
+// forEach runs test on every server in book mode, then shuts it down and checks that every
+// accepted connection was accounted for and no goroutine leaked.
 func forEach(t *testing.T, cfg pools.Config, opts server.Options, test func(t *testing.T, r *running)) {
-	for _, name := range names() {
+	forEachIn(t, server.ModeBook, cfg, opts, test)
+}
+
+// forEachIn is forEach on every server in mode.
+func forEachIn(t *testing.T, mode server.Mode, cfg pools.Config, opts server.Options, test func(t *testing.T, r *running)) {
+	for _, name := range namesIn(mode) {
 		t.Run("server="+name, func(t *testing.T) {
 			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-			r := start(t, name, cfg, opts)
+			r := startIn(t, mode, name, cfg, opts)
 			test(t, r)
 			if err := r.shutdown(t); err != nil {
 				t.Errorf("Shutdown() = %v; want nil", err)
@@ -178,61 +203,68 @@ func TestRoutes(t *testing.T) {
 		{name: "no-host", raw: "GET / HTTP/1.1\r\n\r\n", status: 400},
 		{name: "huge-header", raw: "GET / HTTP/1.1\r\nHost: test\r\nX-Big: " + strings.Repeat("x", 8<<10) + "\r\n\r\n", status: 431},
 	}
-	// bodies[case][server] are compared across servers at the end: one definition of the
-	// routes means the same bytes from each.
+	// bodies[case][mode/server] are compared across servers at the end: one definition of
+	// the routes means the same bytes from each.
 	bodies := map[string]map[string]string{}
 	opts := server.WithPanicPath(server.Options{MaxHeaderBytes: 1 << 10}, "/panic")
-	// One worker, so that the request after the panic needs the worker that ran it.
-	forEach(t, pools.Config{Workers: 1}, opts, func(t *testing.T, r *running) {
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				resp, body, err := roundTrip(r.addr, tc.raw)
-				if err != nil {
-					t.Fatalf("round trip: %v", err)
-				}
-				if resp.StatusCode != tc.status {
-					t.Fatalf("status = %d (%q); want %d", resp.StatusCode, body, tc.status)
-				}
-				if !resp.Close {
-					t.Errorf("response without Connection: close: %v", resp.Header)
-				}
-				if tc.ctype == "" {
-					return
-				}
-				if bodies[tc.name] == nil {
-					bodies[tc.name] = map[string]string{}
-				}
-				bodies[tc.name][r.name] = string(body)
-				if got := resp.Header.Get("Content-Type"); got != tc.ctype {
-					t.Errorf("Content-Type = %q; want %q", got, tc.ctype)
-				}
-				if _, err := http.ParseTime(resp.Header.Get("Date")); err != nil {
-					t.Errorf("Date = %q: %v", resp.Header.Get("Date"), err)
-				}
-				if tc.status == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != "GET, HEAD" {
-					t.Errorf("Allow = %q; want %q", resp.Header.Get("Allow"), "GET, HEAD")
-				}
-				wantLen := int64(len(body))
-				if tc.name == "head" {
-					wantLen = int64(len(hello))
-				}
-				if resp.ContentLength != wantLen {
-					t.Errorf("Content-Length = %d; want %d", resp.ContentLength, wantLen)
-				}
-				switch {
-				case tc.contains != "" && !strings.Contains(string(body), tc.contains):
-					t.Errorf("body = %q; want it to contain %q", body, tc.contains)
-				case tc.contains == "" && string(body) != tc.body:
-					t.Errorf("body = %q; want %q", body, tc.body)
+	for _, mode := range server.Modes() {
+		t.Run("mode="+string(mode), func(t *testing.T) {
+			// One worker, so that the request after the panic needs the worker that ran it.
+			forEachIn(t, mode, pools.Config{Workers: 1}, opts, func(t *testing.T, r *running) {
+				for _, tc := range cases {
+					t.Run(tc.name, func(t *testing.T) {
+						resp, body, err := roundTrip(r.addr, tc.raw)
+						if err != nil {
+							t.Fatalf("round trip: %v", err)
+						}
+						if resp.StatusCode != tc.status {
+							t.Fatalf("status = %d (%q); want %d", resp.StatusCode, body, tc.status)
+						}
+						// Handler mode keeps the connection of a request it answered, unless
+						// HTTP/1.0 asks otherwise; the book's model and nethttp close it.
+						wantClose := mode == server.ModeBook || tc.ctype == "" || strings.Contains(tc.raw, "HTTP/1.0")
+						if resp.Close != wantClose {
+							t.Errorf("Connection: close %v; want %v: %v", resp.Close, wantClose, resp.Header)
+						}
+						if tc.ctype == "" {
+							return
+						}
+						if bodies[tc.name] == nil {
+							bodies[tc.name] = map[string]string{}
+						}
+						bodies[tc.name][string(mode)+"/"+r.name] = string(body)
+						if got := resp.Header.Get("Content-Type"); got != tc.ctype {
+							t.Errorf("Content-Type = %q; want %q", got, tc.ctype)
+						}
+						if _, err := http.ParseTime(resp.Header.Get("Date")); err != nil {
+							t.Errorf("Date = %q: %v", resp.Header.Get("Date"), err)
+						}
+						if tc.status == http.StatusMethodNotAllowed && resp.Header.Get("Allow") != "GET, HEAD" {
+							t.Errorf("Allow = %q; want %q", resp.Header.Get("Allow"), "GET, HEAD")
+						}
+						wantLen := int64(len(body))
+						if tc.name == "head" {
+							wantLen = int64(len(hello))
+						}
+						if resp.ContentLength != wantLen {
+							t.Errorf("Content-Length = %d; want %d", resp.ContentLength, wantLen)
+						}
+						switch {
+						case tc.contains != "" && !strings.Contains(string(body), tc.contains):
+							t.Errorf("body = %q; want it to contain %q", body, tc.contains)
+						case tc.contains == "" && string(body) != tc.body:
+							t.Errorf("body = %q; want %q", body, tc.body)
+						}
+					})
 				}
 			})
-		}
-	})
+		})
+	}
 	for name, byServer := range bodies {
-		want, ok := byServer["custom"]
+		want, ok := byServer["book/custom"]
 		for srv, got := range byServer {
 			if ok && got != want {
-				t.Errorf("case %s: server=%s body %q; server=custom %q", name, srv, got, want)
+				t.Errorf("case %s: %s body %q; book/custom %q", name, srv, got, want)
 			}
 		}
 	}
@@ -269,58 +301,64 @@ func TestSilentClient(t *testing.T) {
 	})
 }
 
-// TestShutdownDrains checks that requests in flight when Shutdown starts, running or
-// waiting for a worker, all get complete answers, and that new connections are refused.
+// TestShutdownDrains checks, in both modes, that requests in flight when Shutdown starts,
+// running or waiting for a worker, all get complete answers, and that new connections are
+// refused.
 func TestShutdownDrains(t *testing.T) {
 	const workers, clients = 2, 3
 	hello, err := os.ReadFile("static/hello.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	forEach(t, pools.Config{Workers: workers}, server.Options{}, func(t *testing.T, r *running) {
-		type result struct {
-			status int
-			body   []byte
-			err    error
-		}
-		results := make(chan result, clients)
-		for range clients {
-			go func() {
-				resp, body, err := roundTrip(r.addr, get("/sleep?ms=300"))
-				if err != nil {
-					results <- result{err: err}
-					return
+	for _, mode := range server.Modes() {
+		t.Run("mode="+string(mode), func(t *testing.T) {
+			forEachIn(t, mode, pools.Config{Workers: workers}, server.Options{}, func(t *testing.T, r *running) {
+				type result struct {
+					status int
+					body   []byte
+					err    error
 				}
-				results <- result{resp.StatusCode, body, nil}
-			}()
-		}
-		// With no queue, the accept loop takes the last client and blocks in Submit.
-		waitFor(t, "every client to be accepted", func() bool { return r.srv.Stats().Accepted == clients })
-		shut := make(chan error, 1)
-		go func() { shut <- r.shutdown(t) }()
-		waitFor(t, "new connections to be refused", func() bool {
-			c, err := net.Dial("tcp", r.addr)
-			if err == nil {
-				c.Close()
-			}
-			return errors.Is(err, syscall.ECONNREFUSED)
+				results := make(chan result, clients)
+				for range clients {
+					go func() {
+						resp, body, err := roundTrip(r.addr, get("/sleep?ms=300"))
+						if err != nil {
+							results <- result{err: err}
+							return
+						}
+						results <- result{resp.StatusCode, body, nil}
+					}()
+				}
+				// With no queue, the accept loop (book) or the last client's handler (handler)
+				// blocks in Submit.
+				waitFor(t, "every client to be accepted", func() bool { return r.srv.Stats().Accepted == clients })
+				shut := make(chan error, 1)
+				go func() { shut <- r.shutdown(t) }()
+				waitFor(t, "new connections to be refused", func() bool {
+					c, err := net.Dial("tcp", r.addr)
+					if err == nil {
+						c.Close()
+					}
+					return errors.Is(err, syscall.ECONNREFUSED)
+				})
+				for range clients {
+					res := <-results
+					if res.err != nil || res.status != http.StatusOK || !bytes.Equal(res.body, hello) {
+						t.Errorf("request in flight at Shutdown: status %d, body %q, err %v; want 200 and hello.html", res.status, res.body, res.err)
+					}
+				}
+				if err := <-shut; err != nil {
+					t.Errorf("Shutdown() = %v; want nil", err)
+				}
+				if _, err := net.Dial("tcp", r.addr); !errors.Is(err, syscall.ECONNREFUSED) {
+					t.Errorf("Dial after Shutdown = %v; want connection refused", err)
+				}
+				if st := r.srv.Stats(); st.Served != clients {
+					t.Errorf("Stats() = %+v; want Served %d", st, clients)
+				}
+			})
 		})
-		for range clients {
-			res := <-results
-			if res.err != nil || res.status != http.StatusOK || !bytes.Equal(res.body, hello) {
-				t.Errorf("request in flight at Shutdown: status %d, body %q, err %v; want 200 and hello.html", res.status, res.body, res.err)
-			}
-		}
-		if err := <-shut; err != nil {
-			t.Errorf("Shutdown() = %v; want nil", err)
-		}
-		if _, err := net.Dial("tcp", r.addr); !errors.Is(err, syscall.ECONNREFUSED) {
-			t.Errorf("Dial after Shutdown = %v; want connection refused", err)
-		}
-		if st := r.srv.Stats(); st.Served != clients {
-			t.Errorf("Stats() = %+v; want Served %d", st, clients)
-		}
-	})
+	}
 }
 
 // refusing is an executor whose Submit always fails.
@@ -482,6 +520,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestShutdownDeadline(t *testing.T) {
 	for _, name := range names() {
 		t.Run("server="+name, func(t *testing.T) {
+			if name == "tunny" {
+				t.Skip("tunny's Submit is synchronous: the accept loop runs each connection's task to its end " +
+					"before it accepts the next, so no accepted request is left to outlast Shutdown")
+			}
 			// pond v1's StopAndWaitFor leaves a goroutine behind when its deadline passes:
 			// it sends on an unbuffered channel nobody reads any more (pond.go:345).
 			defer goleak.VerifyNone(t, goleak.IgnoreCurrent(),
@@ -530,5 +572,162 @@ func TestShutdownDeadline(t *testing.T) {
 				t.Errorf("Serve() = %v; want http.ErrServerClosed", err)
 			}
 		})
+	}
+}
+
+// TestRejectWhenFull checks, in both modes on each executor that can shed load, that once
+// its worker and queue hold slow requests the next request gets 503 with Retry-After at
+// once, that the slow ones are still served, and that the server answers 200 again once
+// they are done.
+func TestRejectWhenFull(t *testing.T) {
+	for _, mode := range server.Modes() {
+		t.Run("mode="+string(mode), func(t *testing.T) { testRejectWhenFull(t, mode) })
+	}
+}
+
+func testRejectWhenFull(t *testing.T, mode server.Mode) {
+	const (
+		slow = time.Second            // how long each request holds its worker
+		step = 200 * time.Millisecond // how long to wait for a refusal before the next request
+	)
+	cfg := pools.Config{Workers: 1, Queue: 1, Reject: true}
+	for _, name := range []string{"custom", "ants", "pond", "pondv2", "errgroup"} {
+		t.Run("server="+name, func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			r := startIn(t, mode, name, cfg, server.Options{})
+			type result struct {
+				resp *http.Response
+				body []byte
+				took time.Duration
+				err  error
+			}
+			results := make(chan result, 4)
+			// Slow requests, one every step, until one is refused: it takes the worker's
+			// and the queue's, or fewer if the worker had yet to take a task from the
+			// queue. Each is answered after slow, well after the last step, or refused.
+			var got []result
+			sent := 0
+			for ; sent < cap(results) && !slices.ContainsFunc(got, func(r result) bool { return r.err == nil && r.resp.StatusCode == 503 }); sent++ {
+				go func() {
+					begin := time.Now()
+					resp, body, err := roundTrip(r.addr, get(fmt.Sprintf("/sleep?ms=%d", slow.Milliseconds())))
+					results <- result{resp, body, time.Since(begin), err}
+				}()
+				select {
+				case res := <-results:
+					got = append(got, res)
+				case <-time.After(step):
+				}
+			}
+			for len(got) < sent {
+				got = append(got, <-results)
+			}
+			refused, served := 0, 0
+			for _, res := range got {
+				switch {
+				case res.err != nil:
+					t.Errorf("slow request: %v; want an answer", res.err)
+				case res.resp.StatusCode == http.StatusOK:
+					served++
+				case res.resp.StatusCode == http.StatusServiceUnavailable:
+					refused++
+					// The book's model closes every connection; handler mode keeps it.
+					if ra := res.resp.Header.Get("Retry-After"); ra != "1" || !strings.Contains(string(res.body), "at capacity") || res.resp.Close != (mode == server.ModeBook) {
+						t.Errorf("503: Retry-After %q, body %q, close %v; want Retry-After 1, a body that says why, close only in book mode", ra, res.body, res.resp.Close)
+					}
+					if res.took > time.Second {
+						t.Errorf("the 503 took %v; want it at once", res.took)
+					}
+				default:
+					t.Errorf("slow request: %d; want 200 or 503", res.resp.StatusCode)
+				}
+			}
+			if refused == 0 || served == 0 {
+				t.Errorf("of %d slow requests %d were served and %d refused; want some of each", sent, served, refused)
+			}
+			// The slow requests are done; a worker may take a moment to count as free
+			// (ants: see pools.Ants), so this may be refused too.
+			waitFor(t, "GET / to be served again", func() bool {
+				resp, _, err := roundTrip(r.addr, get("/"))
+				return err == nil && resp.StatusCode == http.StatusOK
+			})
+			if err := r.shutdown(t); err != nil {
+				t.Errorf("Shutdown() = %v; want nil", err)
+			}
+			if st := r.srv.Stats(); st.Rejected < int64(refused) || st.Accepted != st.Served+st.Rejected+st.Failed {
+				t.Errorf("Stats() = %+v; want at least %d rejected, and Accepted = Served+Rejected+Failed", st, refused)
+			}
+		})
+	}
+}
+
+// TestHandlerKeepAlive checks that in handler mode every executor serves several requests
+// over one kept-alive connection, and counts each.
+func TestHandlerKeepAlive(t *testing.T) {
+	forEachIn(t, server.ModeHandler, pools.Config{Workers: 2}, server.Options{}, func(t *testing.T, r *running) {
+		c, err := net.DialTimeout("tcp", r.addr, generous)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if err := c.SetDeadline(time.Now().Add(generous)); err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(c)
+		for i, tc := range []struct{ path, body string }{
+			{"/work?n=3", workDigest(3)},
+			{"/work?n=5", workDigest(5)},
+			{"/work?n=0", workDigest(0)},
+		} {
+			if _, err := io.WriteString(c, get(tc.path)); err != nil {
+				t.Fatalf("request %d: %v", i, err)
+			}
+			resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodGet})
+			if err != nil {
+				t.Fatalf("response %d on the kept-alive connection: %v", i, err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil || resp.StatusCode != http.StatusOK || string(body) != tc.body || resp.Close {
+				t.Fatalf("response %d: %d %q close=%v, %v; want 200 %q on a connection kept alive", i, resp.StatusCode, body, resp.Close, err, tc.body)
+			}
+		}
+		if st := r.srv.Stats(); st != (server.Stats{Accepted: 3, Served: 3}) {
+			t.Errorf("Stats() = %+v; want 3 requests accepted and served", st)
+		}
+	})
+}
+
+// TestHandlerClientGone checks that in handler mode a request whose client leaves while it
+// waits in the queue is dropped when a worker reaches it: it is counted as failed, and the
+// worker goes on to the next.
+func TestHandlerClientGone(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	r := startIn(t, server.ModeHandler, "custom", pools.Config{Workers: 1}, server.Options{})
+	slow := make(chan error, 1)
+	go func() {
+		resp, _, err := roundTrip(r.addr, get("/sleep?ms=500"))
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		slow <- err
+	}()
+	waitFor(t, "the slow request to be accepted", func() bool { return r.srv.Stats().Accepted == 1 })
+	c, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(c, get("/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the queued request to be accepted", func() bool { return r.srv.Stats().Accepted == 2 })
+	c.Close()
+	if err := <-slow; err != nil {
+		t.Errorf("slow request: %v; want 200", err)
+	}
+	if err := r.shutdown(t); err != nil {
+		t.Errorf("Shutdown() = %v; want nil", err)
+	}
+	if st := r.srv.Stats(); st != (server.Stats{Accepted: 2, Served: 1, Failed: 1}) {
+		t.Errorf("Stats() = %+v; want the slow request served and the abandoned one failed", st)
 	}
 }

@@ -54,4 +54,8 @@ type Executor struct {
 	Queue    string `json:"queue"`    // what Config.Queue means for this executor
 	Source   string `json:"source"`   // the adapter's file in package pools
 	Type     string `json:"type"`     // the adapter's type in that file
+	// Reject is the library's own non-blocking call that Config.Reject uses; CannotReject
+	// says why there is none.
+	Reject       string `json:"reject,omitempty"`
+	CannotReject string `json:"cannot_reject,omitempty"`
 }

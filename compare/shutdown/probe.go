@@ -34,8 +34,8 @@ type Observation struct {
 	Elapsed time.Duration `json:"elapsed_ns,omitempty"` // how long the call the outcome is about took
 	// Returned is set by the panic probe when Submit or Shutdown returned the panic as an
 	// error; Rethrown when one of them panicked with it on the caller's goroutine.
-	Returned bool `json:"returned,omitempty"`
-	Rethrown bool `json:"rethrown,omitempty"`
+	Returned bool   `json:"returned,omitempty"`
+	Rethrown bool   `json:"rethrown,omitempty"`
 	Detail   string `json:"detail,omitempty"` // error text, panic message, counts
 }
 
