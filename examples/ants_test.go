@@ -29,9 +29,9 @@ func Example_ants_batch() {
 	// Output: sum: 5050
 }
 
-// Example_ants_bounded has one worker. ants has no queue: with WithNonblocking, Submit
-// returns ErrPoolOverload when no worker is free (WithMaxBlockingTasks would instead bound
-// the submitters waiting in Submit).
+// Example_ants_bounded has one worker and sheds load with WithNonblocking: ants has no queue,
+// so Submit returns ErrPoolOverload as soon as the worker is busy. (WithMaxBlockingTasks
+// would instead let a set number of submitters wait in Submit and refuse the next.)
 func Example_ants_bounded() {
 	p, err := ants.NewPool(1, ants.WithNonblocking(true))
 	if err != nil {

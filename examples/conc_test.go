@@ -2,10 +2,10 @@ package examples_test
 
 import (
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
-	"github.com/sourcegraph/conc/iter"
 	"github.com/sourcegraph/conc/panics"
 	"github.com/sourcegraph/conc/pool"
 )
@@ -81,12 +81,19 @@ func Example_conc_shutdown() {
 	// then the stuck task finished
 }
 
-// Example_conc_results squares a batch, or returns the first error. conc's result pools
-// return results in the order tasks finish, so its docs point to iter.Mapper for order.
+// Example_conc_results squares a batch, or returns the first error: a result pool with
+// errors, told by WithFirstError to keep the first error rather than join them all. Its
+// results come in the order the tasks end, so they are sorted, as conc's own ExampleResultPool
+// does.
 func Example_conc_results() {
 	squares := func(in []int) ([]int, error) {
-		m := iter.Mapper[int, int]{MaxGoroutines: 2}
-		return m.MapErr(in, func(v *int) (int, error) { return square(*v) })
+		p := pool.NewWithResults[int]().WithErrors().WithFirstError().WithMaxGoroutines(2)
+		for _, v := range in {
+			p.Go(func() (int, error) { return square(v) })
+		}
+		out, err := p.Wait()
+		slices.Sort(out)
+		return out, err
 	}
 	fmt.Println(squares([]int{1, 2, 3, 4}))
 	_, err := squares([]int{1, -2, 3, 4})

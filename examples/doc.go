@@ -7,7 +7,8 @@
 // its documentation recommends, not through pools.Executor. The jobs are:
 //
 //   - batch: submit a batch of tasks and wait for all of it;
-//   - bounded: a bounded queue that rejects work when full;
+//   - bounded: shed load, refusing at once what does not fit (in a bounded queue where the
+//     library has one, else in a free worker);
 //   - shutdown: graceful shutdown with a deadline;
 //   - results: collect results, or the first error;
 //   - panic: survive a panicking task and learn of it.

@@ -140,7 +140,7 @@ func Example_gopool_panic() {
 	p.Go(func() { defer wg.Done(); ran.Add(1) })
 	wg.Wait()
 	// Done runs as the panic unwinds, before the worker's recover calls the handler
-	// (worker.go:214-226): the channel is what orders the two.
+	// (util/gopool/worker.go:58-68): the channel is what orders the two.
 	fmt.Println("recovered:", <-panics)
 	fmt.Println("ran after the panic:", ran.Load())
 	// Output:

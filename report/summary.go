@@ -104,14 +104,14 @@ func httpPick(h *results.HTTP) (pick, rule string) {
 }
 
 func ergonomicsPick(e *results.Ergonomics) (picks []string, rule string) {
-	var fewest, native []string
-	minLines, maxNative := -1, -1
+	if len(e.Libraries) == 0 {
+		return []string{"**Simplest API**: no library was studied."}, e.Rules.Tie
+	}
+	fewest, maxNative := -1, -1
+	var native []string
 	for _, l := range e.Libraries {
-		switch {
-		case minLines < 0 || l.Size.Lines < minLines:
-			minLines, fewest = l.Size.Lines, []string{l.Library}
-		case l.Size.Lines == minLines:
-			fewest = append(fewest, l.Library)
+		if n := l.Size.LinesWithoutErrChecks(); fewest < 0 || n < fewest {
+			fewest = n
 		}
 		switch {
 		case l.Native > maxNative:
@@ -120,19 +120,62 @@ func ergonomicsPick(e *results.Ergonomics) (picks []string, rule string) {
 			native = append(native, l.Library)
 		}
 	}
-	picks = append(picks, fmt.Sprintf("**Simplest API**: pick %s: the %d jobs in %d lines. Most jobs done without a workaround (%d of %d): %s.",
-		names(fewest), len(e.Jobs), minLines, maxNative, len(e.Jobs), names(native)))
-	var rejecting []string
+	limit := max(float64(fewest)*(1+e.Rules.TieRatio), float64(fewest+e.Rules.TieLines))
+	var tied, counts []string
 	for _, l := range e.Libraries {
-		if has(e, l.Library, "bounded-queue") && has(e, l.Library, "nonblocking-submit") {
-			rejecting = append(rejecting, l.Library)
+		if n := l.Size.LinesWithoutErrChecks(); float64(n) <= limit {
+			tied = append(tied, l.Library)
+			counts = append(counts, fmt.Sprintf("`%s` %d", l.Library, n))
 		}
 	}
-	if len(rejecting) > 0 {
-		picks = append(picks, fmt.Sprintf("**A queue that rejects when full** (load shedding): %s have both a bounded queue and a non-blocking submit.", names(rejecting)))
+	pick := fmt.Sprintf("**Simplest API**: pick `%s`: the %d jobs in %d lines without error checks.", tied[0], len(e.Jobs), fewest)
+	if len(tied) > 1 {
+		pick = fmt.Sprintf("**Simplest API**: no single pick: %s are tied on the %d jobs' lines without error checks (%s; a tie is at most %.1f lines).",
+			names(tied), len(e.Jobs), strings.Join(counts, ", "), limit)
 	}
-	rule = "API: fewest lines over the ergonomics jobs, and most jobs done without a workaround; load shedding: a yes for both bounded queue and non-blocking submit in the feature matrix."
+	picks = append(picks, pick+fmt.Sprintf(" Most jobs done without a workaround (%d of %d): %s.", maxNative, len(e.Jobs), names(native)))
+
+	var queued, bare, capped []string
+	for _, l := range e.Libraries {
+		nb := has(e, l.Library, "nonblocking-submit")
+		switch {
+		case nb && has(e, l.Library, "bounded-queue"):
+			queued = append(queued, l.Library)
+		case nb:
+			bare = append(bare, l.Library)
+		}
+		if has(e, l.Library, "submit-wait-cap") {
+			capped = append(capped, l.Library)
+		}
+	}
+	var ways []string
+	if len(queued) > 0 {
+		ways = append(ways, fmt.Sprintf("a bounded queue, then refusal at once when it is full: %s", names(queued)))
+	}
+	if len(bare) > 0 {
+		ways = append(ways, fmt.Sprintf("refusal at once as soon as every worker is busy, with no queue: %s", names(bare)))
+	}
+	if len(capped) > 0 {
+		ways = append(ways, fmt.Sprintf("a cap on the callers waiting in Submit, the next refused: %s", names(capped)))
+	}
+	if len(ways) > 0 {
+		picks = append(picks, "**Load shedding** (refusing work when full): "+strings.Join(ways, "; ")+
+			". An unbounded queue that never blocks refuses nothing, so it sheds no load.")
+	}
+	rule = e.Rules.Tie + " Most jobs native: the examples that need no workaround. Load shedding: from the feature matrix, as its definitions say: " +
+		fmt.Sprintf("%s with %s; %s without %s; %s.", featureName(e, "bounded-queue"), featureName(e, "nonblocking-submit"),
+			featureName(e, "nonblocking-submit"), featureName(e, "bounded-queue"), featureName(e, "submit-wait-cap"))
 	return picks, rule
+}
+
+// featureName is the name of e's feature id, as the run wrote it.
+func featureName(e *results.Ergonomics, id string) string {
+	for _, f := range e.Features {
+		if f.ID == id {
+			return f.Name
+		}
+	}
+	return id
 }
 
 // has reports whether lib has feature in e's matrix.

@@ -12,14 +12,52 @@ import (
 	"poolbench/pools"
 )
 
-// Jobs returns the five jobs, in report order.
+// Jobs returns the five jobs, in report order. Each definition says what the job asks and
+// what a library must do for its example to be native; an example that needs more says what
+// in a "Workaround:" paragraph of its doc comment.
 func Jobs() []results.Job {
 	return []results.Job{
-		{ID: "batch", Name: "submit a batch and wait for all of it"},
-		{ID: "bounded", Name: "a bounded queue that rejects work when full"},
-		{ID: "shutdown", Name: "graceful shutdown with a deadline"},
-		{ID: "results", Name: "collect results, or the first error"},
-		{ID: "panic", Name: "survive a panicking task and learn of it"},
+		{ID: "batch", Name: "batch", Definition: "Submit 100 tasks and wait until all of them have run. " +
+			"Native: the library's own wait does it (a wait, a group's wait, or a shutdown that drains what it accepted)."},
+		{ID: "bounded", Name: "load shedding", Definition: "One worker is busy; where the library keeps a bounded queue " +
+			"it has room for one task. Two more submits follow: what does not fit must be refused at once, with an error " +
+			"or false, neither blocking nor queueing without limit. Native: the library's own submit refuses. Where the " +
+			"library has no queue, full means every worker busy, so the example shows a non-blocking submit and no bounded queue: " +
+			"the matrix's bounded queue column says which libraries have one."},
+		{ID: "shutdown", Name: "shutdown with a deadline", Definition: "A task is stuck; stop taking work and wait for " +
+			"what was accepted, giving up after 10 ms. Native: the library's shutdown takes the deadline (a duration, " +
+			"a context, or a channel a select can bound); a goroutine of the caller's around a wait that has none is a workaround."},
+		{ID: "results", Name: "results or first error", Definition: "Square a batch: return its results in order, or " +
+			"the first error a task returned. Writing each result to its own index is allowed to every library. Native: the " +
+			"library waits for the batch and hands back its results or its first error, so the caller keeps no error of its own."},
+		{ID: "panic", Name: "panic", Definition: "A task panics and another follows: the pool must live on, run the next " +
+			"task, and let the caller learn of the panic. Native: the library recovers the panic and delivers it " +
+			"(a handler, the task's error, or a panic again on the caller's goroutine); a recover the caller writes is a workaround."},
+	}
+}
+
+// tolerance is how close to the fewest lines a library must be to tie for the simplest
+// API: examples are written by hand, and a line or two, or a tenth, is style, not API.
+const (
+	tieRatio = 0.10
+	tieLines = 2
+)
+
+// rules are the study's rules as results.json states them.
+func rules() results.ErgonomicsRules {
+	return results.ErgonomicsRules{
+		Size: "Lines of a function body that hold code (not blank, not only a comment) and its Go tokens, " +
+			"not counting the semicolons the compiler inserts at line ends.",
+		ErrCheck: errCheckRule,
+		Native:   "An example is native when the library alone does the job as the job's definition says; otherwise its doc comment says what it adds, after \"Workaround:\".",
+		Proof: "Every yes names its proof: native examples of the library, or exported names of the library as pkg.Name or " +
+			"pkg.Type.Member. The run checks each against the examples and the library's source at the version it was built with " +
+			"(the package is found at the module's root, under a directory of its name, or deeper in a directory of its name); " +
+			"a name the source does not declare, or an example that is a workaround, fails the run.",
+		TieRatio: tieRatio,
+		TieLines: tieLines,
+		Tie: fmt.Sprintf("Simplest API: the fewest lines over the jobs, counted without error checks; a library within "+
+			"%.0f%% or %d lines of the fewest, whichever is larger, ties with it.", tieRatio*100, tieLines),
 	}
 }
 
@@ -54,7 +92,7 @@ func runWith(ctx context.Context, opts study.Options, cells []results.Cell) (*re
 			return nil, fmt.Errorf("matrix: unknown library %q (known: %s)", c.Library, strings.Join(libraries(nil), ", "))
 		}
 	}
-	erg := &results.Ergonomics{Jobs: Jobs(), Examples: exs, Glue: glue, Features: Features()}
+	erg := &results.Ergonomics{Rules: rules(), Jobs: Jobs(), Examples: exs, Glue: glue, Features: Features()}
 	src := newLibrarySource()
 	for _, lib := range libs {
 		if err := ctx.Err(); err != nil {
@@ -126,8 +164,7 @@ func (s *librarySource) summarise(ctx context.Context, lib string, exs []results
 		if e.Library != lib {
 			continue
 		}
-		sum.Size.Lines += e.Size.Lines
-		sum.Size.Tokens += e.Size.Tokens
+		sum.Size = sum.Size.Add(e.Size)
 		if e.Native() {
 			sum.Native++
 		}

@@ -2,6 +2,7 @@ package ergonomics
 
 import (
 	"encoding/json"
+	"go/ast"
 	"slices"
 	"strings"
 	"testing"
@@ -30,6 +31,41 @@ func TestMeasure(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := measure([]byte(tc.src)); got != tc.want {
 				t.Errorf("measure(%q) = %+v; want %+v", tc.src, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestErrChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body string
+		want results.Size
+	}{
+		{"none", "x := 1\n_ = x\n", results.Size{Lines: 2, Tokens: 6}},
+		{"a panic", "err := f()\nif err != nil {\n\tpanic(err)\n}\n",
+			results.Size{Lines: 4, Tokens: 15, ErrChecks: 1, ErrCheckLines: 3, ErrCheckTokens: 10}},
+		{"an init statement stays code", "if err := f(); err != nil {\n\treturn nil, err\n}\n",
+			results.Size{Lines: 3, Tokens: 16, ErrChecks: 1, ErrCheckLines: 2, ErrCheckTokens: 11}},
+		{"a multi-line init", "if err := g(func() {\n\th()\n}); err != nil {\n\tpanic(err)\n}\n",
+			results.Size{Lines: 5, Tokens: 24, ErrChecks: 1, ErrCheckLines: 2, ErrCheckTokens: 11}},
+		{"inside a closure", "go func() {\n\tif err := f(); err != nil {\n\t\tpanic(err)\n\t}\n}()\n",
+			results.Size{Lines: 5, Tokens: 24, ErrChecks: 1, ErrCheckLines: 2, ErrCheckTokens: 11}},
+		{"recording an error is the job", "if err != nil {\n\tonce.Do(func() { first = err })\n}\n",
+			results.Size{Lines: 3, Tokens: 19}},
+		{"another name", "if first != nil {\n\treturn nil, first\n}\n", results.Size{Lines: 3, Tokens: 10}},
+		{"an else", "if err != nil {\n\tpanic(err)\n} else {\n\tx()\n}\n", results.Size{Lines: 5, Tokens: 16}},
+		{"a return of something else", "if err != nil {\n\treturn nil\n}\n", results.Size{Lines: 3, Tokens: 8}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "package p\n\nfunc f() {\n" + tc.body + "}\n"
+			f, err := parseGo(fstest.MapFS{"x.go": {Data: []byte(src)}}, "x.go")
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn := f.ast.Decls[0].(*ast.FuncDecl)
+			if got := f.size(fn.Body.Lbrace+1, fn.Body.Rbrace, fn.Body); got != tc.want {
+				t.Errorf("size(%q) = %+v; want %+v", tc.body, got, tc.want)
 			}
 		})
 	}
@@ -338,6 +374,9 @@ func TestMatrixRejectsWrongProofs(t *testing.T) {
 		{"a package the library lacks",
 			edit("ants", "resize", func(c *results.Cell) { c.Proof = []string{"pool.Pool.Tune"} }),
 			"no package pool in module github.com/panjf2000/ants/v2"},
+		{"a symbol a nested package lacks",
+			edit("gopool", "resize", func(c *results.Cell) { c.Proof = []string{"gopool.Pool.Resize"} }),
+			"gopool has \"resize\" proved by gopool.Pool.Resize, which github.com/bytedance/gopkg/util/gopool v0.1.4 does not declare"},
 		{"a missing example",
 			edit("ants", "resize", func(c *results.Cell) { c.Proof = []string{"Example_ants_resize"} }),
 			"proved by Example_ants_resize, which is not one of its examples"},
@@ -358,7 +397,7 @@ func TestMatrixRejectsWrongProofs(t *testing.T) {
 			"ants has 0 cells for \"groups\"; want 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := runWith(t.Context(), study.Options{Pools: []string{"pond", "ants"}}, tc.cells)
+			_, err := runWith(t.Context(), study.Options{Pools: []string{"pond", "ants", "gopool"}}, tc.cells)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("measure() = %v; want an error containing %q", err, tc.want)
 			}
@@ -383,14 +422,14 @@ func TestRun(t *testing.T) {
 		if l.Library != "custom" && (l.Version == "" || l.Version == "unknown") {
 			t.Errorf("%s version = %q; want the pinned one", l.Library, l.Version)
 		}
-		total := 0
+		var total results.Size
 		for _, e := range erg.Examples {
 			if e.Library == l.Library {
-				total += e.Size.Lines
+				total = total.Add(e.Size)
 			}
 		}
-		if l.Size.Lines != total {
-			t.Errorf("%s lines = %d; want the sum of its examples, %d", l.Library, l.Size.Lines, total)
+		if l.Size != total {
+			t.Errorf("%s size = %+v; want the sum of its examples, %+v", l.Library, l.Size, total)
 		}
 	}
 	b, err := json.Marshal(erg)
@@ -411,5 +450,58 @@ func TestErgonomicsHonoursPools(t *testing.T) {
 	if len(erg.Examples) != 5 || len(erg.Libraries) != 1 || len(erg.Glue) != 2 || len(erg.Matrix) != len(Features()) {
 		t.Errorf("Run(conc, goroutines) = %d examples, %d libraries, %d glue, %d cells; want 5, 1, 2, %d",
 			len(erg.Examples), len(erg.Libraries), len(erg.Glue), len(erg.Matrix), len(Features()))
+	}
+}
+
+// TestNestedProofs checks that gopool's proofs are found in its package, which lives two
+// levels down its module, and not by accident elsewhere.
+func TestNestedProofs(t *testing.T) {
+	in, err := pools.Describe("gopool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := newLibrarySource()
+	n := 0
+	for _, c := range matrix() {
+		if c.Library != "gopool" {
+			continue
+		}
+		for _, p := range c.Proof {
+			if strings.HasPrefix(p, "Example_") {
+				continue
+			}
+			n++
+			t.Run(p, func(t *testing.T) {
+				ok, where, err := src.declares(t.Context(), in.Module, p)
+				if err != nil || !ok || !strings.HasPrefix(where, "github.com/bytedance/gopkg/util/gopool ") {
+					t.Errorf("declares(%s) = %v, %q, %v; want true in github.com/bytedance/gopkg/util/gopool", p, ok, where, err)
+				}
+			})
+		}
+	}
+	if n == 0 {
+		t.Error("gopool has no proof by symbol to check")
+	}
+}
+
+// TestDefinitions checks that every column and job says what it means, once, and that the
+// run writes the rules it applied.
+func TestDefinitions(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range Features() {
+		if f.ID == "" || f.Name == "" || f.Definition == "" || seen[f.ID] {
+			t.Errorf("feature %+v: want an id, a name and a definition, and the id once", f)
+		}
+		seen[f.ID] = true
+	}
+	for _, j := range Jobs() {
+		if j.ID == "" || j.Name == "" || j.Definition == "" || seen["job "+j.ID] {
+			t.Errorf("job %+v: want an id, a name and a definition, and the id once", j)
+		}
+		seen["job "+j.ID] = true
+	}
+	r := rules()
+	if r.Size == "" || r.ErrCheck == "" || r.Native == "" || r.Proof == "" || r.Tie == "" || r.TieRatio <= 0 || r.TieLines <= 0 {
+		t.Errorf("rules() = %+v; want every rule stated", r)
 	}
 }

@@ -45,21 +45,105 @@ func (f *goFile) text(from, to token.Pos) string {
 
 func (f *goFile) offset(p token.Pos) int { return f.fset.Position(p).Offset }
 
-// size measures the code between from and to.
-func (f *goFile) size(from, to token.Pos) results.Size {
-	return measure(f.src[f.offset(from):f.offset(to)])
+// size measures the code between from and to, and the error checks of n, which spans it.
+func (f *goFile) size(from, to token.Pos, n ast.Node) results.Size {
+	s := measure(f.src[f.offset(from):f.offset(to)])
+	ast.Inspect(n, func(n ast.Node) bool {
+		is, ok := n.(*ast.IfStmt)
+		if !ok || !isErrCheck(is) {
+			return true
+		}
+		lines, tokens := f.checkSize(is)
+		s.ErrChecks++
+		s.ErrCheckLines += lines
+		s.ErrCheckTokens += tokens
+		return true
+	})
+	return s
+}
+
+// errCheckRule says what isErrCheck accepts; the run writes it into results.json.
+const errCheckRule = "An error check is an `if` statement with no `else` whose condition is `err != nil` and " +
+	"whose body is one statement that panics with the error or returns it (`if err != nil { panic(err) }`, " +
+	"`if err := p.Submit(f); err != nil { return nil, err }`). It takes its own tokens and the lines that hold " +
+	"nothing else: the call in its init statement stays counted as code. Recording an error (`once.Do(...)`) " +
+	"is the job's own logic and is not a check."
+
+// isErrCheck reports whether s is an error check, as errCheckRule says.
+func isErrCheck(s *ast.IfStmt) bool {
+	cond, ok := s.Cond.(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ || s.Else != nil || len(s.Body.List) != 1 {
+		return false
+	}
+	if x, ok := cond.X.(*ast.Ident); !ok || x.Name != "err" {
+		return false
+	}
+	if y, ok := cond.Y.(*ast.Ident); !ok || y.Name != "nil" {
+		return false
+	}
+	isErr := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == "err" }
+	switch st := s.Body.List[0].(type) {
+	case *ast.ExprStmt:
+		call, ok := st.X.(*ast.CallExpr)
+		fn, isIdent := call.Fun.(*ast.Ident)
+		return ok && isIdent && fn.Name == "panic" && len(call.Args) == 1 && isErr(call.Args[0])
+	case *ast.ReturnStmt:
+		return len(st.Results) > 0 && isErr(st.Results[len(st.Results)-1])
+	}
+	return false
+}
+
+// checkSize measures the error check s: its tokens but those of its init statement, and the
+// lines that hold only those.
+func (f *goFile) checkSize(s *ast.IfStmt) (lines, tokens int) {
+	start := f.offset(s.Pos())
+	initFrom, initTo := -1, -1
+	if s.Init != nil {
+		initFrom, initTo = f.offset(s.Init.Pos())-start, f.offset(s.Init.End())-start
+	}
+	checkLines, initLines := map[int]bool{}, map[int]bool{}
+	scan(f.src[start:f.offset(s.End())], func(offset, first, last int) {
+		in := checkLines
+		if offset >= initFrom && offset < initTo {
+			in = initLines
+		} else {
+			tokens++
+		}
+		for l := first; l <= last; l++ {
+			in[l] = true
+		}
+	})
+	for l := range checkLines {
+		if !initLines[l] {
+			lines++
+		}
+	}
+	return lines, tokens
 }
 
 // measure counts the lines of src that hold code and its Go tokens. Comments and blank lines
 // do not count, nor do the semicolons the scanner inserts at line ends; a raw string counts
 // every line it spans.
 func measure(src []byte) results.Size {
+	lines := map[int]bool{}
+	var size results.Size
+	scan(src, func(_, first, last int) {
+		size.Tokens++
+		for l := first; l <= last; l++ {
+			lines[l] = true
+		}
+	})
+	size.Lines = len(lines)
+	return size
+}
+
+// scan calls visit for each Go token of src that measure counts, with its offset and the
+// first and last lines it spans.
+func scan(src []byte, visit func(offset, first, last int)) {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(src))
 	var s scanner.Scanner
 	s.Init(file, src, nil, 0) // mode 0: comments are skipped
-	lines := map[int]bool{}
-	var size results.Size
 	for {
 		pos, tok, lit := s.Scan()
 		if tok == token.EOF {
@@ -68,14 +152,9 @@ func measure(src []byte) results.Size {
 		if tok == token.SEMICOLON && lit == "\n" {
 			continue
 		}
-		size.Tokens++
 		first := file.Line(pos)
-		for l := first; l <= first+strings.Count(lit, "\n"); l++ {
-			lines[l] = true
-		}
+		visit(file.Offset(pos), first, first+strings.Count(lit, "\n"))
 	}
-	size.Lines = len(lines)
-	return size
 }
 
 // libraryImports maps the names under which f imports packages of module to their paths.
@@ -193,7 +272,7 @@ func readExamples(fsys fs.FS, libs []string) ([]results.Example, error) {
 				Name:        fn.Name.Name,
 				File:        path.Join("examples", name),
 				Workaround:  workaround(fn.Doc),
-				Size:        f.size(fn.Body.Lbrace+1, fn.Body.Rbrace),
+				Size:        f.size(fn.Body.Lbrace+1, fn.Body.Rbrace, fn.Body),
 				Identifiers: selectors(fn.Body, libraryImports(f.ast, in.Module)),
 				Source:      f.text(start, fn.End()),
 			}
@@ -282,9 +361,7 @@ func readGlue(fsys fs.FS, adapters []pools.Info) ([]results.Glue, error) {
 				label = in.Type + "." + label
 			}
 			g.Funcs = append(g.Funcs, label)
-			s := fileOf[fn].size(fn.Pos(), fn.End())
-			g.Size.Lines += s.Lines
-			g.Size.Tokens += s.Tokens
+			g.Size = g.Size.Add(fileOf[fn].size(fn.Pos(), fn.End(), fn))
 			for _, id := range selectors(fn, imports) {
 				if !slices.Contains(g.Identifiers, id) {
 					g.Identifiers = append(g.Identifiers, id)
@@ -294,9 +371,7 @@ func readGlue(fsys fs.FS, adapters []pools.Info) ([]results.Glue, error) {
 		slices.Sort(g.Identifiers)
 		for _, h := range helpers(own, funcs) {
 			g.Helpers = append(g.Helpers, h.Name.Name)
-			s := fileOf[h].size(h.Pos(), h.End())
-			g.HelperSize.Lines += s.Lines
-			g.HelperSize.Tokens += s.Tokens
+			g.HelperSize = g.HelperSize.Add(fileOf[h].size(h.Pos(), h.End(), h))
 		}
 		glue = append(glue, g)
 	}

@@ -4,6 +4,7 @@ package results
 // library's own API (package examples), each adapter's glue in package pools, and a feature
 // matrix whose every "yes" was checked against the library's source.
 type Ergonomics struct {
+	Rules     ErgonomicsRules  `json:"rules"`     // how the study measured, and the pick's tie rule
 	Jobs      []Job            `json:"jobs"`      // in report order
 	Libraries []LibrarySummary `json:"libraries"` // in pools.Names order
 	Examples  []Example        `json:"examples"`  // library by library, job by job
@@ -12,18 +13,53 @@ type Ergonomics struct {
 	Matrix    []Cell           `json:"matrix"`    // library by library, feature by feature
 }
 
+// ErgonomicsRules are the rules the ergonomics study applied, written by the run so that a
+// report rendered later states them as they were.
+type ErgonomicsRules struct {
+	Size     string `json:"size"`      // what Size.Lines and Size.Tokens count
+	ErrCheck string `json:"err_check"` // what an error check is
+	Native   string `json:"native"`    // when an example does its job natively
+	Proof    string `json:"proof"`     // what proves a yes of the matrix, and how it is checked
+	// A library ties for the fewest lines when its lines without error checks are at most
+	// max(fewest × (1+TieRatio), fewest + TieLines); Tie says so in words.
+	TieRatio float64 `json:"tie_ratio"`
+	TieLines int     `json:"tie_lines"`
+	Tie      string  `json:"tie"`
+}
+
 // A Job is one of the common jobs every library's examples do.
 type Job struct {
-	ID   string `json:"id"` // the suffix of Example_<library>_<id>
-	Name string `json:"name"`
+	ID         string `json:"id"`         // the suffix of Example_<library>_<id>
+	Name       string `json:"name"`       // a short label, for a column header
+	Definition string `json:"definition"` // what the job asks, and what doing it natively means
 }
 
 // Size is how much code something takes: lines that hold code (not blank, not only a
 // comment) and Go tokens, not counting the semicolons the compiler inserts at line ends.
+// ErrChecks counts the error checks among them (ErgonomicsRules.ErrCheck), and
+// ErrCheckLines and ErrCheckTokens are the part of Lines and Tokens those take, so that a
+// library whose calls return errors is not charged for the style.
 type Size struct {
-	Lines  int `json:"lines"`
-	Tokens int `json:"tokens"`
+	Lines          int `json:"lines"`
+	Tokens         int `json:"tokens"`
+	ErrChecks      int `json:"err_checks"`
+	ErrCheckLines  int `json:"err_check_lines"`
+	ErrCheckTokens int `json:"err_check_tokens"`
 }
+
+// Add returns the sum of s and t.
+func (s Size) Add(t Size) Size {
+	return Size{
+		Lines:          s.Lines + t.Lines,
+		Tokens:         s.Tokens + t.Tokens,
+		ErrChecks:      s.ErrChecks + t.ErrChecks,
+		ErrCheckLines:  s.ErrCheckLines + t.ErrCheckLines,
+		ErrCheckTokens: s.ErrCheckTokens + t.ErrCheckTokens,
+	}
+}
+
+// LinesWithoutErrChecks is Lines less the lines error checks take.
+func (s Size) LinesWithoutErrChecks() int { return s.Lines - s.ErrCheckLines }
 
 // Example is one Example function of package examples, measured.
 type Example struct {
@@ -68,10 +104,12 @@ type Glue struct {
 	HelperSize Size     `json:"helper_size"`
 }
 
-// A Feature is a column of the feature matrix.
+// A Feature is a column of the feature matrix. Its Definition is the one test every
+// library's cell answers.
 type Feature struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
 }
 
 // A Cell says whether a library has a feature. A yes names its Proof: examples that do it
@@ -83,5 +121,5 @@ type Cell struct {
 	Feature string   `json:"feature"` // Feature.ID
 	Has     bool     `json:"has"`
 	Proof   []string `json:"proof,omitempty"`
-	Note    string   `json:"note,omitempty"`
+	Note    string   `json:"note,omitempty"` // the caveat, or for a no what the library offers instead
 }
