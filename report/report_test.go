@@ -31,7 +31,13 @@ func TestGolden(t *testing.T) {
 	if err := Render(loadFixture(t), dir); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "golden")
+	checkGolden(t, dir, filepath.Join("testdata", "golden"))
+}
+
+// checkGolden compares the files under dir with those under golden, or with -update
+// makes golden a copy of dir.
+func checkGolden(t *testing.T, dir, golden string) {
+	t.Helper()
 	if *update {
 		if err := os.RemoveAll(golden); err != nil {
 			t.Fatal(err)
@@ -47,7 +53,7 @@ func TestGolden(t *testing.T) {
 		if g, ok := got[name]; !ok {
 			t.Errorf("%s: not rendered", name)
 		} else if !bytes.Equal(g, w) {
-			t.Errorf("%s differs from the golden file; run with -update if the change is meant", name)
+			t.Errorf("%s differs from %s; run with -update if the change is meant", name, filepath.Join(golden, name))
 		}
 	}
 	for name := range got {
