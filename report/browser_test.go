@@ -16,6 +16,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"poolbench/compare/results"
 )
 
 var screens = flag.String("screens", "", "write the browser test's screenshots of report.html (the top, the throughput and the robustness sections) into this folder")
@@ -24,7 +26,7 @@ var screens = flag.String("screens", "", "write the browser test's screenshots o
 // sections whose colors and charts a reader looks at first.
 var screenSections = []string{"top", "throughput", "robustness"}
 
-// TestBrowser opens report.html in headless Chromium
+// TestBrowser opens report.html, of one run and of two merged, in headless Chromium
 // through ChromeDriver, in a window 1280 pixels wide, and checks that the page fits it
 // without sideways scrolling, that defect cells are colored apart from fine ones, that the
 // page drew each chart and that it requested nothing: no resource in the page's timing
@@ -36,12 +38,17 @@ var screenSections = []string{"top", "throughput", "robustness"}
 func TestBrowser(t *testing.T) {
 	chromium, driver := lookBrowser(t)
 	one := loadFixture(t)
-	d, err := build(one)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(charts(d)) == 0 {
-		t.Fatal("the fixture draws no chart; the test would prove nothing")
+	runs := []*results.Results{one, loadResults(t, fixtureGOMAXPROCS1)}
+	var counts []int // charts per run
+	for _, res := range runs {
+		d, err := build(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(charts(d)) == 0 {
+			t.Fatal("a fixture draws no chart; the test would prove nothing")
+		}
+		counts = append(counts, len(charts(d)))
 	}
 
 	proxy := startServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -76,7 +83,8 @@ func TestBrowser(t *testing.T) {
 		charts  int
 		screens bool // photographed for -screens
 	}{
-		{"one run", func(dir string) error { return Render(one, dir) }, d.Title, len(charts(d)), true},
+		{"one run", func(dir string) error { return Render(one, dir) }, "poolbench: Go worker pools compared", counts[0], true},
+		{"two runs", func(dir string) error { return RenderRuns(runs, dir) }, "poolbench: Go worker pools compared over 2 runs", counts[0] + counts[1], false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

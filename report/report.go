@@ -1,5 +1,7 @@
 // Package report renders a poolbench compare run (results.Results) as the report people
 // read: REPORT.md for GitHub, report.html as one self-contained page, and charts/*.svg.
+// RenderRuns merges runs from several machines, or GOMAXPROCS values, into one report,
+// and Agree says where two runs disagree.
 //
 // Every figure comes from the Results; rendering is deterministic, so the same results
 // give the same bytes.
