@@ -20,7 +20,10 @@ import (
 	"poolbench/compare/results"
 )
 
-var screens = flag.String("screens", "", "write the browser test's screenshots of report.html (the top, the throughput and the robustness sections) into this folder")
+var (
+	screens   = flag.String("screens", "", "write the browser test's screenshots of report.html (the top, the throughput and the robustness sections) into this folder")
+	screensOf = flag.String("screens-of", fixture, "the results file whose report the browser test checks as one run, and photographs with -screens")
+)
 
 // screenSections are the places the browser test photographs: the top of the page and the
 // sections whose colors and charts a reader looks at first.
@@ -37,10 +40,10 @@ var screenSections = []string{"top", "throughput", "robustness"}
 // skipped when they are missing.
 func TestBrowser(t *testing.T) {
 	chromium, driver := lookBrowser(t)
-	one := loadFixture(t)
-	runs := []*results.Results{one, loadResults(t, fixtureGOMAXPROCS1)}
-	var counts []int // charts per run
-	for _, res := range runs {
+	one := loadResults(t, *screensOf)
+	runs := []*results.Results{loadFixture(t), loadResults(t, fixtureGOMAXPROCS1)}
+	var counts []int // charts per run: one, then the merged runs
+	for _, res := range append([]*results.Results{one}, runs...) {
 		d, err := build(res)
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +87,7 @@ func TestBrowser(t *testing.T) {
 		screens bool // photographed for -screens
 	}{
 		{"one run", func(dir string) error { return Render(one, dir) }, "poolbench: Go worker pools compared", counts[0], true},
-		{"two runs", func(dir string) error { return RenderRuns(runs, dir) }, "poolbench: Go worker pools compared over 2 runs", counts[0] + counts[1], false},
+		{"two runs", func(dir string) error { return RenderRuns(runs, dir) }, "poolbench: Go worker pools compared over 2 runs", counts[1] + counts[2], false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
