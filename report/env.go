@@ -8,6 +8,9 @@ import (
 	"poolbench/compare/results"
 )
 
+// envSection says where and how the run was made, in a few lines, so that the summary
+// that follows it starts on the first screen; the executors' details have their own
+// section after the summary.
 func envSection(res *results.Results) (section, error) {
 	e := res.Env
 	s := section{ID: "environment", Title: "Environment"}
@@ -15,27 +18,32 @@ func envSection(res *results.Results) (section, error) {
 		s.Blocks = append(s.Blocks, para("**Partial run**: not every study finished (the run was stopped, or a study failed); sections without data say so."))
 	}
 	s.Blocks = append(s.Blocks, table{
-		Header: []string{"run", ""},
-		Rows: [][]string{
-			{"Go", e.GoVersion},
-			{"OS/arch", e.OS + "/" + e.Arch},
-			{"CPU", e.CPU},
-			{"cores / GOMAXPROCS", fmt.Sprintf("%d / %d", e.Cores, e.GOMAXPROCS)},
-			{"date", e.Date.UTC().Format(time.RFC3339)},
-			{"command", "`" + e.Command + "`"},
-			{"duration", e.Duration.Round(time.Second).String()},
-		},
+		Header: []string{"Go", "OS/arch", "CPU", "cores", "GOMAXPROCS", "date", "duration", "command"},
+		Rows: [][]string{{e.GoVersion, e.OS + "/" + e.Arch, e.CPU, fmt.Sprint(e.Cores), fmt.Sprint(e.GOMAXPROCS),
+			e.Date.UTC().Format(time.RFC3339), e.Duration.Round(time.Second).String(), "`" + e.Command + "`"}},
 	})
-	var rows [][]string
+	var versions []string
 	for _, in := range e.Executors {
+		versions = append(versions, fmt.Sprintf("`%s` %s", in.Name, in.Version))
+	}
+	if len(versions) > 0 {
+		s.Blocks = append(s.Blocks, para("Executors at the versions in the build info: "+strings.Join(versions, ", ")+". The Executors section below says which library calls each one's adapter makes."))
+	}
+	return s, nil
+}
+
+// executorsSection says, for each executor, which library calls its adapter uses and what
+// its queue is.
+func executorsSection(res *results.Results) (section, error) {
+	var rows [][]string
+	for _, in := range res.Env.Executors {
 		rows = append(rows, []string{"`" + in.Name + "`", in.Module, in.Version, "`" + in.Submit + "`", "`" + in.Shutdown + "`", in.Queue})
 	}
-	s.Blocks = append(s.Blocks, table{
+	return section{ID: "executors", Title: "Executors", Blocks: []block{table{
 		Caption: "Executors (versions from the build info)",
 		Header:  []string{"name", "module", "version", "Submit", "Shutdown(ctx)", "queue"},
 		Rows:    rows,
-	})
-	return s, nil
+	}}}, nil
 }
 
 func methodSection(res *results.Results) (section, error) {
@@ -60,6 +68,7 @@ func reproduceSection(res *results.Results) (section, error) {
 		code{Lang: "sh", Text: strings.Join([]string{
 			"go run . " + cmd + "                 # this run",
 			"go run . report results/results.json  # re-render a saved run",
+			"go run . report --out merged a/results.json b/results.json  # runs from several machines in one report",
 			"go test -run '^$' -bench . -count 6 > new.txt && go tool benchstat -col /pool -row /work,/sub new.txt",
 			"go run . probe --pool=custom --probe=all  # one executor's robustness probes",
 			"go run . serve --pool=ants                 # the book's web server on any pool",

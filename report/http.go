@@ -3,9 +3,6 @@ package report
 import (
 	"fmt"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-
 	"poolbench/compare/results"
 )
 
@@ -63,7 +60,7 @@ func httpSection(res *results.Results) (section, error) {
 	// Latency at fixed open-loop rates.
 	for i, rate := range h.Rates {
 		rows = nil
-		var ss []series
+		var ls []latencyLine
 		for _, sv := range h.Servers {
 			if i >= len(sv.Open) {
 				continue
@@ -73,9 +70,7 @@ func httpSection(res *results.Results) (section, error) {
 			if l.Valid && l.Latency != nil {
 				lt := l.Latency
 				row = append(row, ms(lt.P50), ms(lt.P90), ms(lt.P99), ms(lt.P999), ms(lt.Max), fmt.Sprint(l.Errors), "")
-				ss = append(ss, series{Name: sv.Name, XY: plotter.XYs{
-					{X: 0, Y: float64(lt.P50) / 1000}, {X: 1, Y: float64(lt.P90) / 1000}, {X: 2, Y: float64(lt.P99) / 1000},
-					{X: 3, Y: float64(lt.P999) / 1000}, {X: 4, Y: float64(lt.Max) / 1000}}})
+				ls = append(ls, latencyLine{Name: sv.Name, Latency: *lt})
 			} else {
 				row = append(row, "–", "–", "–", "–", "–", fmt.Sprint(l.Errors), "invalid: "+l.Invalid)
 			}
@@ -91,10 +86,9 @@ func httpSection(res *results.Results) (section, error) {
 			Rows:    rows,
 			Notes:   []string{fmt.Sprintf("Latency counts from each request's due time, so a stall in the server shows instead of hiding. A run that sent less than %s of its target rate is invalid and shows no latency.", pct(p.MinAchieved))},
 		})
-		if len(ss) > 0 {
-			c, err := lineChart(fmt.Sprintf("http-latency-%d.svg", i+1),
-				fmt.Sprintf("Latency at %s of nethttp's peak (%s req/s)", pct(frac), num(rate)), "percentile", "ms (log)", ss,
-				[]plot.Tick{{Value: 0, Label: "p50"}, {Value: 1, Label: "p90"}, {Value: 2, Label: "p99"}, {Value: 3, Label: "p99.9"}, {Value: 4, Label: "max"}}, true)
+		if len(ls) > 0 {
+			c, err := percentileChart(fmt.Sprintf("http-latency-%d.svg", i+1),
+				fmt.Sprintf("Latency at %s of nethttp's peak (%s req/s)", pct(frac), num(rate)), ls)
 			if err != nil {
 				return section{}, err
 			}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -41,7 +42,7 @@ func mdBlock(b *strings.Builder, bl block) {
 		if v.Caption != "" {
 			fmt.Fprintf(b, "**%s**\n\n", mdText(v.Caption))
 		}
-		mdRow(b, v.Header)
+		mdRow(b, groupedHeader(v))
 		seps := make([]string, len(v.Header))
 		for i := range seps {
 			seps[i] = "---"
@@ -51,6 +52,17 @@ func mdBlock(b *strings.Builder, bl block) {
 			mdRow(b, r)
 		}
 		b.WriteString("\n")
+		if len(v.Legend) > 0 {
+			var es []string
+			for _, e := range v.Legend {
+				if !e.ColorOnly {
+					es = append(es, mdText(e.Swatch)+": "+mdText(e.Text))
+				}
+			}
+			if len(es) > 0 {
+				fmt.Fprintf(b, "%s\n\n", strings.Join(es, " · "))
+			}
+		}
 		for _, n := range v.Notes {
 			fmt.Fprintf(b, "<sub>%s</sub><br>\n", mdText(n))
 		}
@@ -92,4 +104,23 @@ func mdText(s string) string {
 		parts[i] = strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(parts[i])
 	}
 	return strings.Join(parts, "`")
+}
+
+// groupedHeader is t's header for Markdown, which has one header row: a column under a
+// group title carries the title before its own.
+func groupedHeader(t table) []string {
+	if len(t.Groups) == 0 {
+		return t.Header
+	}
+	h := slices.Clone(t.Header)
+	col := 0
+	for _, g := range t.Groups {
+		for i := col; i < col+g.Span && i < len(h); i++ {
+			if g.Short != "" {
+				h[i] = g.Short + ": " + h[i]
+			}
+		}
+		col += g.Span
+	}
+	return h
 }

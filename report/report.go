@@ -1,5 +1,7 @@
 // Package report renders a poolbench compare run (results.Results) as the report people
 // read: REPORT.md for GitHub, report.html as one self-contained page, and charts/*.svg.
+// RenderRuns merges runs from several machines, or GOMAXPROCS values, into one report,
+// and Agree says where two runs disagree.
 //
 // Every figure comes from the Results; rendering is deterministic, so the same results
 // give the same bytes.
@@ -27,6 +29,11 @@ func Render(res *results.Results, dir string) error {
 	if err != nil {
 		return err
 	}
+	return write(d, dir)
+}
+
+// write renders d into dir.
+func write(d document, dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, ChartsDir), 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -66,7 +73,7 @@ func charts(d document) []chart {
 func build(res *results.Results) (document, error) {
 	d := document{Title: "poolbench: Go worker pools compared"}
 	for _, f := range []func(*results.Results) (section, error){
-		envSection, summarySection, ergonomicsSection, throughputSection, httpSection,
+		envSection, summaryAtAGlance, executorsSection, ergonomicsSection, throughputSection, httpSection,
 		robustnessSection, methodSection, reproduceSection,
 	} {
 		s, err := f(res)

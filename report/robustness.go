@@ -56,22 +56,21 @@ func robustnessSection(res *results.Results) (section, error) {
 	}
 	header = append(header, "defects")
 	var rows [][]string
+	var marks [][]mark
 	for _, p := range pools {
-		row := []string{"`" + p + "`"}
+		row, rm := []string{"`" + p + "`"}, []mark{{}}
 		for _, probe := range sh.Probes {
 			v, ok := verdict(p, probe.ID)
-			switch {
-			case !ok:
-				row = append(row, "–")
-			case v.Defect:
-				row = append(row, "**"+v.String()+"**")
-			default:
-				row = append(row, v.String())
+			if !ok {
+				row, rm = append(row, "–"), append(rm, mark{})
+				continue
 			}
+			text, m := verdictCell(probe, v)
+			row, rm = append(row, text), append(rm, m)
 		}
-		rows = append(rows, append(row, fmt.Sprint(len(defectsOf(sh, p)))))
+		rows, marks = append(rows, append(row, fmt.Sprint(len(defectsOf(sh, p))))), append(marks, append(rm, mark{}))
 	}
-	s.Blocks = append(s.Blocks, table{Caption: "Verdicts (defects in bold)", Header: header, Rows: rows})
+	s.Blocks = append(s.Blocks, table{Caption: "Verdicts (defects in bold, marked " + defectSymbol + ")", Header: header, Rows: rows, Marks: marks, Legend: verdictLegend(sh)})
 
 	var legend [][]string
 	meaning := map[string]string{}

@@ -45,7 +45,7 @@ func throughputSection(res *results.Results) (section, error) {
 				rows = append(rows, []string{"`" + c.Pool + "`", median(c.NsPerTask, res.Rules), ratio(c.VsCustom), ratio(c.VsChan), ratio(c.VsStatic),
 					num(c.AllocsPerTask.Median), num(c.BytesPerTask.Median), optMedian(c.SubmitP99), optMedian(c.WaitP99),
 					fmt.Sprint(c.PeakGoroutines), samples})
-				bars = append(bars, bar{Label: c.Pool, Value: c.NsPerTask.Median, Lo: c.NsPerTask.Lo, Hi: c.NsPerTask.Hi})
+				bars = append(bars, bar{Label: c.Pool, Value: c.NsPerTask.Median, Lo: c.NsPerTask.Lo, Hi: c.NsPerTask.Hi, Floor: slices.Contains(t.Floors, c.Pool)})
 			}
 			if len(rows) == 0 {
 				continue
