@@ -46,8 +46,9 @@ func planThroughput(opts study.Options) throughputPlan {
 }
 
 // sampleCost is what the plan expects one sample of a cell to take beyond its timed
-// batches: building and closing the executor and one untimed batch.
-const sampleCost = 5 * time.Millisecond
+// batches: building and closing the executor (a large pool that starts its workers in New
+// takes tens of milliseconds) and one untimed batch.
+const sampleCost = 10 * time.Millisecond
 
 // pendingCost is what the plan expects one executor's pending measurement to take, per
 // pending task.
@@ -140,7 +141,8 @@ func run(ctx context.Context, opts study.Options, plan throughputPlan, cal resul
 	sched := &schedule{start: time.Now()}
 	life := time.Duration(2*len(opts.Pools)*plan.samples) * (plan.lifeTime + sampleCost)
 	for i, g := range gs {
-		sched.planned = append(sched.planned, time.Duration(len(g.pools)*plan.samples)*(plan.sampleTime+sampleCost))
+		// On a shared machine most cells take every extra sample they may.
+		sched.planned = append(sched.planned, time.Duration(len(g.pools)*plan.maxSamples)*(plan.sampleTime+sampleCost))
 		if i == len(gs)-1 || gs[i+1].procs != g.procs {
 			sched.planned = append(sched.planned, life)
 		}
