@@ -24,7 +24,8 @@ func throughputSection(res *results.Results) (section, error) {
 	s.Blocks = append(s.Blocks, para(fmt.Sprintf("One sample submits batches of %d tasks from %s goroutines and waits for each batch, at GOMAXPROCS %s; "+
 		"every cell is the median of at least %d samples (%s), taken round-robin across executors. "+
 		"Each sample builds its executor afresh, runs one untimed batch so that its workers have started, times its batches and shuts it down, "+
-		"so that no other executor is alive meanwhile: peak goroutines are the executor's own, the submitters left out. "+
+		"so that no other executor is alive meanwhile: peak goroutines are the executor's own, the submitters left out "+
+		"(the median over samples of each sample's peak, and the most any sample saw where that is more). "+
 		"A cell whose whole batch would outlast a sample (a synchronous Submit with one submitter and sleeping tasks) times shorter batches, and says so. "+
 		"Two floors stand beside the executors: `chan` hands each task over one buffered channel to the same number of goroutines (the cost of a hand-off), "+
 		"and `static` has each goroutine run its share of the batch in place (the cost of the work alone; only where there are no more workers than tasks in a batch). "+
@@ -118,9 +119,12 @@ func rowBlocks(res *results.Results, procs int, w results.Workload, workers, sub
 		if c.Tasks > 0 && c.Tasks < t.BatchSize {
 			samples += fmt.Sprintf(", batches of %d", c.Tasks)
 		}
-		peak := fmt.Sprint(c.PeakGoroutines)
-		if c.SubmitP99 == nil { // no Submit, so nothing counted it
-			peak = "–"
+		peak := "–"
+		if p := c.PeakGoroutines; p.N > 0 {
+			peak = num(p.Median)
+			if c.MaxGoroutines > int(p.Median) {
+				peak += fmt.Sprintf(" (max %d)", c.MaxGoroutines)
+			}
 		}
 		rows = append(rows, []string{"`" + c.Pool + "`", median(c.NsPerTask, res.Rules), ratio(c.VsCustom), ratio(c.VsChan), ratio(c.VsStatic),
 			num(c.AllocsPerTask.Median), num(c.BytesPerTask.Median), optMedian(c.SubmitP99), optMedian(c.WaitP99), peak, samples})
@@ -140,7 +144,7 @@ func rowBlocks(res *results.Results, procs int, w results.Workload, workers, sub
 	}
 	return []block{table{
 		Caption: caption,
-		Header:  []string{"pool", "ns/task, median [95% CI]", "vs custom", "vs chan", "vs static", "allocs/task", "B/task", "p99 in Submit, ns", "p99 wait, ns", "peak goroutines", "samples"},
+		Header:  []string{"pool", "ns/task, median [95% CI]", "vs custom", "vs chan", "vs static", "allocs/task", "B/task", "p99 in Submit, ns", "p99 wait, ns", "peak goroutines, median (max)", "samples"},
 		Rows:    rows,
 	}, c}, nil
 }

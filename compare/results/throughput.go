@@ -49,10 +49,12 @@ type ThroughputCell struct {
 	// Submit's return to the task's start, in ns. Nil for the static floor.
 	SubmitP99 *Summary `json:"submit_p99,omitempty"`
 	WaitP99   *Summary `json:"wait_p99,omitempty"`
-	// PeakGoroutines is the most goroutines the executor or floor itself had, over every
-	// sample: each sample builds it alone and counts the goroutines beyond those alive
-	// before, the submitters left out.
-	PeakGoroutines int `json:"peak_goroutines"`
+	// Per sample, the most goroutines the executor or floor itself had: each sample builds
+	// it alone and counts, at the timed Submits, the goroutines beyond those alive before,
+	// the submitters left out. MaxGoroutines is the most over every sample. Empty for the
+	// static floor, which has no Submit.
+	PeakGoroutines Summary `json:"peak_goroutines"`
+	MaxGoroutines  int     `json:"max_goroutines"`
 	// Extra is how many samples beyond Samples the cell took because its interval was wider
 	// than MaxSpread; Wide is true if it still was at MaxSamples.
 	Extra int  `json:"extra_samples"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"poolbench/compare/results"
@@ -257,6 +258,7 @@ type cellRun struct {
 	w                    Workload
 	ns, allocs, bytes    []float64
 	submitP99s, waitP99s []float64
+	peaks                []float64
 }
 
 // sample takes one sample. It builds the cell's Runner, warms it up so that the
@@ -302,7 +304,9 @@ func (c *cellRun) sample(ctx context.Context, d time.Duration) (err error) {
 		c.submitP99s = append(c.submitP99s, float64(Percentile(blocked, 99).Nanoseconds()))
 		c.waitP99s = append(c.waitP99s, float64(Percentile(waited, 99).Nanoseconds()))
 	}
-	c.cell.PeakGoroutines = max(c.cell.PeakGoroutines, r.PeakGoroutines())
+	if c.cell.Pool != FloorStatic { // no Submit, so nothing counts
+		c.peaks = append(c.peaks, float64(r.PeakGoroutines()))
+	}
 	return nil
 }
 
@@ -376,6 +380,10 @@ func (c *cellRun) summary() results.ThroughputCell {
 	if len(c.submitP99s) > 0 {
 		s, w := stats.Summarize(c.submitP99s, "ns"), stats.Summarize(c.waitP99s, "ns")
 		cell.SubmitP99, cell.WaitP99 = &s, &w
+	}
+	if len(c.peaks) > 0 {
+		cell.PeakGoroutines = stats.Summarize(c.peaks, "goroutines")
+		cell.MaxGoroutines = int(slices.Max(c.peaks))
 	}
 	return cell
 }
