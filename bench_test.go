@@ -11,30 +11,38 @@ import (
 	"poolbench/pools"
 )
 
-// BenchmarkThroughput runs every workload on every executor and both floors, with 1 and
-// 16 submitting goroutines. One op is one batch of throughput.BatchSize tasks, submitted and
-// waited for (the tasks signal a WaitGroup); the executor is built before the timer starts
-// and shut down in Cleanup. Besides ns/op (per batch) and -benchmem's per-batch figures,
-// it reports per task: ns/task, allocs/task and B/task; and, over one task in
-// throughput.SampleEvery (sampled in the same run, which costs a few ns per task),
-// p99-submit-ns (time in Submit) and p99-wait-ns (Submit's return to the task's start).
+// BenchmarkThroughput runs every workload on every executor and the floors that apply,
+// with each of the workload's pool sizes (GOMAXPROCS workers, and a large pool for noop
+// and cpu) and 1, 16 and 256 submitting goroutines. One op is one batch of
+// throughput.BatchSize tasks, submitted and waited for (the tasks signal a WaitGroup); the
+// executor is built before the timer starts and shut down in Cleanup. Besides ns/op (per
+// batch) and -benchmem's per-batch figures, it reports per task: ns/task, allocs/task and
+// B/task; over one task in throughput.SampleEvery (sampled in the same run, which costs a
+// few ns per task), p99-submit-ns (time in Submit) and p99-wait-ns (Submit's return to the
+// task's start); and peak-goroutines, the executor's own. -cpu runs it at each GOMAXPROCS,
+// with the GOMAXPROCS-sized pools sized to match.
 //
 //	go test -run '^$' -bench Throughput -count 6 > new.txt
-//	go tool benchstat -col /pool -row /work,/sub new.txt
+//	go tool benchstat -col /pool -row /work,/workers,/sub new.txt
 func BenchmarkThroughput(b *testing.B) {
 	cal := throughput.Calibrate()
+	procs := runtime.GOMAXPROCS(0)
 	for _, w := range throughput.Workloads(cal) {
 		b.Run("work="+w.Name, func(b *testing.B) {
-			for _, sub := range throughput.Submitters() {
-				b.Run(fmt.Sprintf("sub=%d", sub), func(b *testing.B) {
-					for _, pool := range append(pools.Names(), throughput.Floors()...) {
-						b.Run("pool="+pool, func(b *testing.B) {
-							if w.Name == "cpu" && sub == 1 && pool == throughput.FloorStatic {
-								// A parent's log is not printed without -v; a leaf's is, once per -count.
-								b.Logf("calibration: a cpu task is %d Spin rounds, median %.0f ns of %d (target %v); batch %d tasks; io workers %d",
-									cal.Rounds, cal.Task.Median, cal.Task.N, cal.Target, throughput.BatchSize, throughput.IOWorkers)
+			for _, workers := range w.Sizes(procs) {
+				b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+					for _, sub := range throughput.Submitters() {
+						b.Run(fmt.Sprintf("sub=%d", sub), func(b *testing.B) {
+							for _, pool := range throughput.WithFloors(pools.Names(), workers) {
+								b.Run("pool="+pool, func(b *testing.B) {
+									if w.Name == "cpu" && sub == 1 && workers == procs && pool == throughput.FloorStatic {
+										// A parent's log is not printed without -v; a leaf's is, once per -count.
+										b.Logf("calibration: a cpu task is %d Spin rounds, median %.0f ns of %d (target %v); batch %d tasks; io workers %d",
+											cal.Rounds, cal.Task.Median, cal.Task.N, cal.Target, throughput.BatchSize, throughput.IOWorkers)
+									}
+									benchBatches(b, w, workers, sub, pool)
+								})
 							}
-							benchBatches(b, w, sub, pool)
 						})
 					}
 				})
@@ -43,8 +51,8 @@ func BenchmarkThroughput(b *testing.B) {
 	}
 }
 
-func benchBatches(b *testing.B, w throughput.Workload, sub int, pool string) {
-	r, err := throughput.NewRunner(w, pool, sub)
+func benchBatches(b *testing.B, w throughput.Workload, workers, sub int, pool string) {
+	r, err := throughput.NewRunner(w, pool, workers, sub)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -79,6 +87,31 @@ func benchBatches(b *testing.B, w throughput.Workload, sub int, pool string) {
 		b.ReportMetric(float64(throughput.Percentile(waited, 99).Nanoseconds()), "p99-wait-ns")
 	}
 	b.ReportMetric(float64(r.PeakGoroutines()), "peak-goroutines")
+}
+
+// BenchmarkLifecycle measures, per executor and pool size (GOMAXPROCS workers and
+// throughput.LargePool), building the executor and shutting it down at once with no task
+// submitted: what a program pays for a pool made per request or per job.
+//
+//	go test -run '^$' -bench Lifecycle -count 6 > life.txt
+//	go tool benchstat -col /workers -row /pool life.txt
+func BenchmarkLifecycle(b *testing.B) {
+	for _, workers := range []int{runtime.GOMAXPROCS(0), throughput.LargePool} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			for _, pool := range pools.Names() {
+				b.Run("pool="+pool, func(b *testing.B) {
+					ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+					defer cancel()
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := throughput.Cycle(ctx, pool, workers); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		})
+	}
 }
 
 // BenchmarkPending measures, per executor, the memory and goroutines held with

@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"poolbench/compare"
 	"poolbench/compare/results"
+	"poolbench/compare/throughput"
 	"poolbench/pools"
 )
 
@@ -22,6 +25,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	studyList := fs.String("studies", strings.Join(compare.Studies(), ","), "comma-separated studies to run")
 	quick := fs.Bool("quick", false, "a first look: fewer samples and shorter loads")
 	samples := fs.Int("samples", 0, "samples per cell (0: each study's default)")
+	cpuList := fs.String("cpu", strconv.Itoa(runtime.GOMAXPROCS(0)), "comma-separated GOMAXPROCS values the throughput study runs at, like go test -cpu")
 	out := fs.String("out", "results", "folder for results.json and the report")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: poolbench compare [flags]\n\nRuns the studies on every executor and writes DIR/results.json.")
@@ -41,12 +45,16 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *samples < 0 {
 		return usagef("-samples = %d; want >= 0", *samples)
 	}
+	procs, err := parseCPU(*cpuList)
+	if err != nil {
+		return err
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("compare: finding poolbench's own binary: %w", err)
 	}
 	res := results.Results{Schema: results.Schema, Env: compare.NewEnv(append([]string{"compare"}, args...))}
-	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Exe: exe, Progress: compare.NewProgress(stderr)}
+	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Procs: procs, Exe: exe, Progress: compare.NewProgress(stderr)}
 	runErr := compare.Run(ctx, studies, opts, &res)
 	if err := results.Write(*out, &res); err != nil {
 		return errors.Join(runErr, err)
@@ -56,6 +64,26 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return errors.Join(runErr, err)
 	}
 	return runErr
+}
+
+// parseCPU parses -cpu: distinct GOMAXPROCS values from 1 to throughput.LargePool (beyond
+// it, the GOMAXPROCS-sized pools would outgrow the large pool they are compared with).
+func parseCPU(value string) ([]int, error) {
+	var procs []int
+	for item := range strings.SplitSeq(value, ",") {
+		item = strings.TrimSpace(item)
+		n, err := strconv.Atoi(item)
+		switch {
+		case err != nil || n < 1:
+			return nil, usagef("-cpu: %q is not a GOMAXPROCS value; want a positive integer", item)
+		case n > throughput.LargePool:
+			return nil, usagef("-cpu: %d exceeds %d, the large pool the GOMAXPROCS-sized pools are compared with", n, throughput.LargePool)
+		case slices.Contains(procs, n):
+			return nil, usagef("-cpu: %d is listed twice", n)
+		}
+		procs = append(procs, n)
+	}
+	return procs, nil
 }
 
 // splitList parses a comma-separated flag value, each item one of known.

@@ -50,7 +50,7 @@ func Agree(a, b *results.Results) Agreement {
 	g := Agreement{A: a.Env, B: b.Env}
 	if ta, tb := a.Throughput, b.Throughput; ta != nil || tb != nil {
 		for _, ca := range cellsOf(ta) {
-			cb, ok := cell(tb, ca.Work, ca.Sub, ca.Pool)
+			cb, ok := sameCell(tb, ca)
 			switch {
 			case !ok:
 				g.OnlyOne++
@@ -64,7 +64,7 @@ func Agree(a, b *results.Results) Agreement {
 			}
 		}
 		for _, cb := range cellsOf(tb) {
-			if _, ok := cell(ta, cb.Work, cb.Sub, cb.Pool); !ok {
+			if _, ok := sameCell(ta, cb); !ok {
 				g.OnlyOne++
 			}
 		}
@@ -136,4 +136,15 @@ func verdictText(v results.Verdict) string {
 		return v.String() + " (defect)"
 	}
 	return v.String()
+}
+
+// sameCell finds in t the measured cell that c is in another run: the same GOMAXPROCS,
+// work, pool size, submitters and pool.
+func sameCell(t *results.Throughput, c results.ThroughputCell) (results.ThroughputCell, bool) {
+	for _, d := range cellsOf(t) {
+		if d.Procs == c.Procs && d.Work == c.Work && d.Workers == c.Workers && d.Sub == c.Sub && d.Pool == c.Pool {
+			return d, true
+		}
+	}
+	return results.ThroughputCell{}, false
 }

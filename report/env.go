@@ -69,7 +69,7 @@ func reproduceSection(res *results.Results) (section, error) {
 			"go run . " + cmd + "                 # this run",
 			"go run . report results/results.json  # re-render a saved run",
 			"go run . report --out merged a/results.json b/results.json  # runs from several machines in one report",
-			"go test -run '^$' -bench . -count 6 > new.txt && go tool benchstat -col /pool -row /work,/sub new.txt",
+			"go test -run '^$' -bench . -count 6 > new.txt && go tool benchstat -col /pool -row /work,/workers,/sub new.txt",
 			"go run . probe --pool=custom --probe=all  # one executor's robustness probes",
 			"go run . serve --pool=ants                 # the book's web server on any pool",
 		}, "\n")},

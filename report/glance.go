@@ -62,7 +62,7 @@ func dispatchColumns(t *results.Throughput, rules results.Rules) []glanceColumn 
 		}
 		var floors []string
 		for _, c := range t.Cells {
-			if c.Work != "noop" || c.Sub != sub || c.NsPerTask.N == 0 {
+			if c.Work != "noop" || c.Sub != sub || c.NsPerTask.N == 0 || !headline(t, c) {
 				continue
 			}
 			if slices.Contains(t.Floors, c.Pool) {

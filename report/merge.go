@@ -146,7 +146,7 @@ func acrossSection(runs []*results.Results) section {
 		var workers []string
 		for i, res := range runs {
 			if wl, ok := workload(res.Throughput, w); ok {
-				workers = append(workers, fmt.Sprintf("run %d: %d", i+1, wl.Workers))
+				workers = append(workers, fmt.Sprintf("run %d: %d", i+1, wl.Sizes(res.Throughput.Procs[0])[0]))
 			}
 		}
 		s.Blocks = append(s.Blocks, table{
@@ -160,12 +160,25 @@ func acrossSection(runs []*results.Results) section {
 	return s
 }
 
-// cell finds the throughput cell of work, sub and pool in t.
+// headline reports whether c is one of t's headline cells, the ones a single figure per
+// work, sub and pool stands for: at the run's first GOMAXPROCS, with the workload's
+// smallest pool.
+func headline(t *results.Throughput, c results.ThroughputCell) bool {
+	if len(t.Procs) == 0 || c.Procs != t.Procs[0] {
+		return false
+	}
+	w, ok := workload(t, c.Work)
+	return ok && c.Workers == w.Sizes(c.Procs)[0]
+}
+
+// cell finds the headline throughput cell of work, sub and pool in t.
 func cell(t *results.Throughput, work string, sub int, pool string) (results.ThroughputCell, bool) {
 	if t == nil {
 		return results.ThroughputCell{}, false
 	}
-	i := slices.IndexFunc(t.Cells, func(c results.ThroughputCell) bool { return c.Work == work && c.Sub == sub && c.Pool == pool })
+	i := slices.IndexFunc(t.Cells, func(c results.ThroughputCell) bool {
+		return c.Work == work && c.Sub == sub && c.Pool == pool && headline(t, c)
+	})
 	if i < 0 || t.Cells[i].NsPerTask.N == 0 {
 		return results.ThroughputCell{}, false
 	}

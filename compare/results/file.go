@@ -28,12 +28,19 @@ func Read(path string) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}
+	// The schema first: another schema's fields may not decode into this one's.
+	var version struct {
+		Schema int `json:"schema"`
+	}
+	if err := json.Unmarshal(b, &version); err != nil {
+		return nil, fmt.Errorf("results: %s: %w", path, err)
+	}
+	if version.Schema != Schema {
+		return nil, fmt.Errorf("results: %s has schema %d; this poolbench reads %d", path, version.Schema, Schema)
+	}
 	var res Results
 	if err := json.Unmarshal(b, &res); err != nil {
 		return nil, fmt.Errorf("results: %s: %w", path, err)
-	}
-	if res.Schema != Schema {
-		return nil, fmt.Errorf("results: %s has schema %d; this poolbench reads %d", path, res.Schema, Schema)
 	}
 	return &res, nil
 }

@@ -24,7 +24,8 @@ func TestWriteRead(t *testing.T) {
 	}
 
 	old := filepath.Join(dir, "old.json")
-	if err := os.WriteFile(old, []byte(`{"schema": 1}`), 0o644); err != nil {
+	// A field of schema 1 that no longer decodes: the schema must be what the error names.
+	if err := os.WriteFile(old, []byte(`{"schema": 1, "throughput": {"cells": [{"peak_goroutines": 3}]}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Read(old); err == nil || !strings.Contains(err.Error(), "schema 1") {

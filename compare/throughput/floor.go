@@ -63,11 +63,12 @@ func newStaticFloor(workers int, tasks []func()) *staticFloor {
 	return f
 }
 
-// batch hands goroutine k share k; the tasks themselves signal the batch's end.
-func (f *staticFloor) batch() {
+// batch hands goroutine k share k of the first tasks tasks; the tasks themselves signal
+// the batch's end.
+func (f *staticFloor) batch(tasks int) {
 	n := len(f.starts)
 	for k, start := range f.starts {
-		start <- [2]int{k * BatchSize / n, (k + 1) * BatchSize / n}
+		start <- [2]int{k * tasks / n, (k + 1) * tasks / n}
 	}
 }
 

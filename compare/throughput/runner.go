@@ -24,6 +24,7 @@ const SampleEvery = 32
 type Runner struct {
 	pool string
 	sub  int
+	n    int            // tasks per batch: the first n of tasks
 	exec pools.Executor // nil for the static floor
 	stat *staticFloor   // nil unless the static floor
 
@@ -31,6 +32,10 @@ type Runner struct {
 	sink  []uint64       // task i's Work result
 	done  sync.WaitGroup // one Done per task of the batch in flight
 	base  time.Time
+
+	// Goroutines alive before the Runner built anything, and those it started to submit:
+	// what PeakGoroutines leaves out.
+	before, submitters int
 
 	// Written at sampled indexes only: by the submitter (called, returned) and by the task
 	// (started); read after the batch, so each slot has one writer at a time.
@@ -49,15 +54,20 @@ type Runner struct {
 type span struct{ k, lo, hi int }
 
 // NewRunner builds pool (an executor from pools.Names or a floor from Floors) with
-// Config{Workers: w.Workers, Queue: BatchSize}, so that an executor with a queue can hold
+// Config{Workers: workers, Queue: BatchSize}, so that an executor with a queue can hold
 // a whole batch, and prepares sub submitting goroutines. Close releases it.
-func NewRunner(w Workload, pool string, sub int) (*Runner, error) {
+func NewRunner(w Workload, pool string, workers, sub int) (*Runner, error) {
 	if sub < 1 {
 		return nil, fmt.Errorf("compare: %d submitters; want >= 1", sub)
+	}
+	if pool == FloorStatic && workers > BatchSize {
+		return nil, fmt.Errorf("compare: the static floor with %d workers: want at most %d, one per task of a batch", workers, BatchSize)
 	}
 	r := &Runner{
 		pool:     pool,
 		sub:      sub,
+		n:        BatchSize,
+		before:   runtime.NumGoroutine(),
 		tasks:    make([]func(), BatchSize),
 		sink:     make([]uint64, BatchSize),
 		base:     time.Now(),
@@ -70,7 +80,7 @@ func NewRunner(w Workload, pool string, sub int) (*Runner, error) {
 	for i := range r.tasks {
 		r.tasks[i] = r.task(w, i)
 	}
-	cfg := pools.Config{Workers: w.Workers, Queue: BatchSize}
+	cfg := pools.Config{Workers: workers, Queue: BatchSize}
 	switch pool {
 	case FloorChan:
 		r.exec = newChanFloor(cfg.Workers, cfg.Queue)
@@ -84,6 +94,7 @@ func NewRunner(w Workload, pool string, sub int) (*Runner, error) {
 		r.exec = e
 	}
 	if sub > 1 && r.exec != nil {
+		r.submitters = sub
 		r.spans = make(chan span, sub)
 		for range sub {
 			// Ended by Close, which closes spans.
@@ -123,30 +134,37 @@ func (r *Runner) task(w Workload, i int) func() {
 	}
 }
 
+// SetTasks makes every later batch its first n tasks, 1 <= n <= BatchSize: for a pool
+// that runs a batch so slowly that one would outlast a sample.
+func (r *Runner) SetTasks(n int) { r.n = min(max(n, 1), BatchSize) }
+
+// Tasks returns the tasks of one batch.
+func (r *Runner) Tasks() int { return r.n }
+
 // Reserve makes room for the timings of batches more batches, so that gathering them
 // allocates nothing while a benchmark is timed.
 func (r *Runner) Reserve(batches int) {
-	n := batches * ((BatchSize + SampleEvery - 1) / SampleEvery)
+	n := batches * ((r.n + SampleEvery - 1) / SampleEvery)
 	r.blocked = slices.Grow(r.blocked, n)
 	r.waited = slices.Grow(r.waited, n)
 }
 
-// Batch submits BatchSize tasks from the Runner's submitters and waits until every one
+// Batch submits a batch's tasks from the Runner's submitters and waits until every one
 // has run. The static floor has no submitters: its goroutines run their shares in place.
 func (r *Runner) Batch() error {
-	r.done.Add(BatchSize)
+	r.done.Add(r.n)
 	if r.stat != nil {
-		r.stat.batch()
+		r.stat.batch(r.n)
 		r.done.Wait()
 		return nil
 	}
 	var err error
 	if r.sub == 1 {
-		err = r.submit(0, 0, BatchSize)
+		err = r.submit(0, 0, r.n)
 	} else {
 		r.spanDone.Add(r.sub)
 		for k := range r.sub {
-			r.spans <- span{k: k, lo: k * BatchSize / r.sub, hi: (k + 1) * BatchSize / r.sub}
+			r.spans <- span{k: k, lo: k * r.n / r.sub, hi: (k + 1) * r.n / r.sub}
 		}
 		r.spanDone.Wait()
 		err = errors.Join(r.subErrs...)
@@ -155,7 +173,7 @@ func (r *Runner) Batch() error {
 	if err != nil {
 		return err
 	}
-	for i := 0; i < BatchSize; i += SampleEvery {
+	for i := 0; i < r.n; i += SampleEvery {
 		r.blocked = append(r.blocked, r.returned[i]-r.called[i])
 		// A task can start before its Submit returns (a new goroutine on an idle P): it
 		// waited for nothing.
@@ -196,9 +214,11 @@ func (r *Runner) Timings() (blocked, waited []time.Duration) {
 	return blocked, waited
 }
 
-// PeakGoroutines returns the most goroutines (in the whole process) any submitter saw
-// when it timed a Submit, since the Runner was built.
-func (r *Runner) PeakGoroutines() int { return slices.Max(r.peaks) }
+// PeakGoroutines returns the most goroutines any submitter saw when it timed a Submit,
+// since the Runner was built, beyond those alive before and the Runner's own submitters:
+// the executor's own peak, provided nothing else in the process starts goroutines
+// meanwhile (runtime.NumGoroutine counts the whole process).
+func (r *Runner) PeakGoroutines() int { return max(slices.Max(r.peaks)-r.before-r.submitters, 0) }
 
 // Close stops the submitters and shuts the executor or floor down, waiting at most until
 // ctx is done.

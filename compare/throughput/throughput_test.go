@@ -2,6 +2,8 @@ package throughput
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -128,17 +130,19 @@ func TestSampleRoundRobinWidens(t *testing.T) {
 }
 
 func TestSetRatios(t *testing.T) {
-	cell := func(work string, sub int, pool string, median float64) results.ThroughputCell {
-		return results.ThroughputCell{Work: work, Sub: sub, Pool: pool, NsPerTask: results.Summary{Median: median}}
+	cell := func(procs int, work string, workers, sub int, pool string, median float64) results.ThroughputCell {
+		return results.ThroughputCell{Procs: procs, Work: work, Workers: workers, Sub: sub, Pool: pool, NsPerTask: results.Summary{Median: median}}
 	}
 	cells := []results.ThroughputCell{
-		cell("noop", 1, "custom", 100),
-		cell("noop", 1, "ants", 300),
-		cell("noop", 1, FloorChan, 50),
-		cell("noop", 1, FloorStatic, 10),
-		cell("noop", 16, "ants", 900), // no custom or floors at sub=16
-		cell("cpu", 1, "custom", 1000),
-		cell("cpu", 1, FloorStatic, 500),
+		cell(2, "noop", 2, 1, "custom", 100),
+		cell(2, "noop", 2, 1, "ants", 300),
+		cell(2, "noop", 2, 1, FloorChan, 50),
+		cell(2, "noop", 2, 1, FloorStatic, 10),
+		cell(2, "noop", 2, 16, "ants", 900), // no custom or floors at sub=16
+		cell(2, "cpu", 2, 1, "custom", 1000),
+		cell(2, "cpu", 2, 1, FloorStatic, 500),
+		cell(2, "cpu", LargePool, 1, "ants", 2000), // custom and static ran with 2 workers only
+		cell(1, "cpu", 1, 1, "ants", 3000),         // nor at GOMAXPROCS 1
 	}
 	setRatios(cells)
 	for _, tc := range []struct {
@@ -152,6 +156,8 @@ func TestSetRatios(t *testing.T) {
 		{4, 0, 0, 0},
 		{5, 1, 0, 2},
 		{6, 0.5, 0, 1},
+		{7, 0, 0, 0},
+		{8, 0, 0, 0},
 	} {
 		c := cells[tc.i]
 		for _, r := range []struct {
@@ -161,33 +167,41 @@ func TestSetRatios(t *testing.T) {
 		}{{"VsCustom", c.VsCustom, tc.custom}, {"VsChan", c.VsChan, tc.chanR}, {"VsStatic", c.VsStatic, tc.static}} {
 			switch {
 			case r.want == 0 && r.got != nil:
-				t.Errorf("%s/%d/%s %s = %v; want nil", c.Work, c.Sub, c.Pool, r.name, *r.got)
+				t.Errorf("cell %d %s = %v; want nil", tc.i, r.name, *r.got)
 			case r.want != 0 && (r.got == nil || *r.got != r.want):
-				t.Errorf("%s/%d/%s %s = %v; want %v", c.Work, c.Sub, c.Pool, r.name, r.got, r.want)
+				t.Errorf("cell %d %s = %v; want %v", tc.i, r.name, r.got, r.want)
 			}
 		}
 	}
 }
 
-// TestMeasureGroup runs a real, tiny group: every cell gets at least stats.MinSamples samples
-// and the ratios come out of the group's own medians.
+// TestMeasureGroup runs a real, tiny group: every cell gets at least stats.MinSamples samples,
+// a cell whose batch outlasts a sample runs fewer tasks per batch, and the ratios come out
+// of the group's own medians.
 func TestMeasureGroup(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	w := Workloads(results.Calibration{Rounds: 100})[0]
+	w := Workload{Workload: results.Workload{Name: "sleep"}, Work: func(int) uint64 { time.Sleep(20 * time.Microsecond); return 0 }}
 	plan := throughputPlan{samples: stats.MinSamples, maxSamples: stats.MinSamples, sampleTime: time.Millisecond}
-	names := []string{"custom", "ants", FloorChan, FloorStatic}
-	cells, err := measureGroup(context.Background(), w, 2, names, plan, study.Options{})
+	g := group{procs: 2, workers: 2, sub: 1, w: w, pools: []string{"custom", "ants", "tunny", FloorChan, FloorStatic}}
+	cells, err := measureGroup(context.Background(), g, plan, study.Options{})
 	if err != nil {
 		t.Fatalf("measureGroup() = %v", err)
 	}
-	if len(cells) != len(names) {
-		t.Fatalf("measureGroup() gave %d cells; want %d", len(cells), len(names))
+	if len(cells) != len(g.pools) {
+		t.Fatalf("measureGroup() gave %d cells; want %d", len(cells), len(g.pools))
 	}
 	setRatios(cells)
 	for i, c := range cells {
-		if c.Pool != names[i] || c.NsPerTask.N < stats.MinSamples || c.NsPerTask.Median <= 0 || c.Batches < 1 {
+		if c.Pool != g.pools[i] || c.NsPerTask.N < stats.MinSamples || c.NsPerTask.Median <= 0 || c.Batches < 1 {
 			t.Errorf("cell %d = %s n=%d median=%v batches=%d; want %s, n >= %d, median > 0",
-				i, c.Pool, c.NsPerTask.N, c.NsPerTask.Median, c.Batches, names[i], stats.MinSamples)
+				i, c.Pool, c.NsPerTask.N, c.NsPerTask.Median, c.Batches, g.pools[i], stats.MinSamples)
+		}
+		if c.Procs != g.procs || c.Workers != g.workers || c.Sub != g.sub || c.Work != w.Name {
+			t.Errorf("cell %s = %+v; want the group's row", c.Pool, c)
+		}
+		// 1000 sleeps of 20µs on 2 workers outlast a 1ms sample: the batch is cut.
+		if c.Tasks < SampleEvery || c.Tasks >= BatchSize {
+			t.Errorf("cell %s: Tasks = %d; want fewer than %d, at least %d", c.Pool, c.Tasks, BatchSize, SampleEvery)
 		}
 		if (c.SubmitP99 == nil) != (c.Pool == FloorStatic) {
 			t.Errorf("cell %s: SubmitP99 = %v; want nil only for static", c.Pool, c.SubmitP99)
@@ -195,6 +209,60 @@ func TestMeasureGroup(t *testing.T) {
 		if c.VsCustom == nil || *c.VsCustom != c.NsPerTask.Median/cells[0].NsPerTask.Median {
 			t.Errorf("cell %s: VsCustom = %v; want its median over custom's", c.Pool, c.VsCustom)
 		}
+	}
+}
+
+func TestMeasureLifecycle(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	plan := throughputPlan{samples: stats.MinSamples, lifeTime: time.Millisecond}
+	names := []string{"custom", "ants", "book"}
+	cells, err := measureLifecycle(context.Background(), 2, []int{2, 64}, names, plan, study.Options{})
+	if err != nil {
+		t.Fatalf("measureLifecycle() = %v", err)
+	}
+	if len(cells) != 2*len(names) {
+		t.Fatalf("measureLifecycle() gave %d cells; want %d", len(cells), 2*len(names))
+	}
+	for i, c := range cells {
+		wantWorkers := []int{2, 64}[i/len(names)]
+		if c.Pool != names[i%len(names)] || c.Workers != wantWorkers || c.Procs != 2 || c.Ns.N != stats.MinSamples || c.Ns.Median <= 0 || c.Cycles < 1 {
+			t.Errorf("cell %d = %+v; want %s with %d workers, %d samples, a median > 0", i, c, names[i%len(names)], wantWorkers, stats.MinSamples)
+		}
+	}
+}
+
+func TestGroups(t *testing.T) {
+	ws := Workloads(results.Calibration{Rounds: 1})
+	gs := groups(ws, []int{1, 4}, []string{"custom", "ants"})
+	// Per GOMAXPROCS: noop and cpu at two sizes, hash, io and mixed at one, each with
+	// every submitter count.
+	perProcs := 7 * len(Submitters())
+	if len(gs) != 2*perProcs {
+		t.Fatalf("groups() = %d groups; want %d", len(gs), 2*perProcs)
+	}
+	for i, g := range gs {
+		if want := []int{1, 4}[i/perProcs]; g.procs != want {
+			t.Errorf("group %d at GOMAXPROCS %d; want %d (one GOMAXPROCS after the other)", i, g.procs, want)
+		}
+		if want := WithFloors([]string{"custom", "ants"}, g.workers); !slices.Equal(g.pools, want) {
+			t.Errorf("group %d (%s, %d workers) pools = %v; want %v", i, g.w.Name, g.workers, g.pools, want)
+		}
+	}
+}
+
+func TestScheduleLeft(t *testing.T) {
+	s := &schedule{start: time.Now(), planned: []time.Duration{time.Minute, time.Minute, 2 * time.Minute}}
+	if got := s.left(); got != 4*time.Minute {
+		t.Errorf("left() before any step = %v; want the whole plan, 4m", got)
+	}
+	// The first step took twice its plan: the rest should too.
+	s.start = time.Now().Add(-2 * time.Minute)
+	s.next = 1
+	if got := s.left(); got < 6*time.Minute-time.Second || got > 6*time.Minute+time.Second {
+		t.Errorf("left() after a step twice as slow as planned = %v; want about 6m", got)
+	}
+	if name := s.step(2, "pending"); !strings.Contains(name, "step 3/3") || !strings.Contains(name, "study ETA") {
+		t.Errorf("step() = %q; want the step's place and the study's ETA", name)
 	}
 }
 
@@ -211,9 +279,63 @@ func TestPlanThroughput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := planThroughput(tc.opts)
-			if p.samples != tc.wantSamples || p.maxSamples < p.samples {
-				t.Errorf("planThroughput(%+v) = %+v; want %d samples, a cap >= them", tc.opts, p, tc.wantSamples)
+			if p.samples != tc.wantSamples || p.maxSamples < p.samples || p.sampleTime <= 0 || p.lifeTime <= 0 {
+				t.Errorf("planThroughput(%+v) = %+v; want %d samples, a cap >= them, sample times > 0", tc.opts, p, tc.wantSamples)
 			}
 		})
+	}
+}
+
+// recorder is a study.Progress that keeps the steps' names.
+type recorder struct{ steps []string }
+
+func (r *recorder) Step(name string, total int) { r.steps = append(r.steps, name) }
+func (r *recorder) Add(int)                     {}
+
+// TestRunAtEachGOMAXPROCS runs a tiny study at two GOMAXPROCS values: every row at each,
+// cells that say where they ran, lifecycle cells per size, GOMAXPROCS restored, and
+// progress that states the study's expected time from the first step.
+func TestRunAtEachGOMAXPROCS(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	before := runtime.GOMAXPROCS(0)
+	w := Workload{Workload: results.Workload{Name: "noop", PerProc: true}}
+	plan := throughputPlan{samples: stats.MinSamples, maxSamples: stats.MinSamples, sampleTime: 200 * time.Microsecond,
+		lifeTime: 100 * time.Microsecond, pendingTasks: 100, stall: 100 * time.Millisecond}
+	var progress recorder
+	opts := study.Options{Pools: []string{"custom", "pondv2"}, Procs: []int{1, 3}, Progress: &progress}
+	tp, err := run(context.Background(), opts, plan, results.Calibration{Rounds: 1}, []Workload{w})
+	if err != nil {
+		t.Fatalf("run() = %v", err)
+	}
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("GOMAXPROCS after run() = %d; want %d restored", got, before)
+	}
+	if !slices.Equal(tp.Procs, []int{1, 3}) {
+		t.Errorf("Procs = %v; want [1 3]", tp.Procs)
+	}
+	rows := map[int]int{}
+	for _, c := range tp.Cells {
+		if c.Workers != c.Procs || c.NsPerTask.N < stats.MinSamples {
+			t.Errorf("cell %+v; want GOMAXPROCS workers and %d samples", c, stats.MinSamples)
+		}
+		// custom starts its Workers in New and no more: its own, not the process's.
+		if c.Pool == "custom" && (c.PeakGoroutines.Median != float64(c.Workers) || c.MaxGoroutines != c.Workers) {
+			t.Errorf("custom at GOMAXPROCS %d, sub=%d: peak goroutines %v, max %d; want %d, its workers", c.Procs, c.Sub, c.PeakGoroutines, c.MaxGoroutines, c.Workers)
+		}
+		rows[c.Procs]++
+	}
+	// Per GOMAXPROCS: every submitter count on two executors and both floors.
+	if want := len(Submitters()) * 4; rows[1] != want || rows[3] != want {
+		t.Errorf("cells per GOMAXPROCS = %v; want %d at 1 and at 3", rows, want)
+	}
+	if want := 2 * 2 * 2; len(tp.Lifecycle) != want { // GOMAXPROCS x sizes x executors
+		t.Errorf("%d lifecycle cells; want %d", len(tp.Lifecycle), want)
+	}
+	if len(tp.Pending) != 2 {
+		t.Errorf("%d pending results; want 2", len(tp.Pending))
+	}
+	if len(progress.steps) == 0 || !strings.Contains(progress.steps[0], "study ETA") ||
+		!strings.Contains(progress.steps[0], fmt.Sprintf("step 1/%d", len(progress.steps))) {
+		t.Errorf("first step = %q of %d; want its place among them all and the study's ETA", progress.steps[0], len(progress.steps))
 	}
 }

@@ -1,8 +1,11 @@
 package throughput
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"runtime"
+	"slices"
 	"time"
 
 	"poolbench/compare/results"
@@ -22,8 +25,16 @@ const IOWorkers = BatchSize
 // IOSleep is how long an io task sleeps.
 const IOSleep = time.Millisecond
 
+// LargePool is the large pool size that noop and cpu also run with, beside GOMAXPROCS
+// workers: the size people configure for tasks that may block, where rankings flip (a pool
+// with room for that many workers may start a goroutine for almost every task).
+const LargePool = 10_000
+
 // CPUTarget is how long a cpu task aims to run on this machine, after calibration.
 const CPUTarget = 10 * time.Microsecond
+
+// HashSize is the bytes a hash task runs SHA-256 over.
+const HashSize = 1024
 
 // MixedLongEvery is the mixed workload's share of long tasks: about one task in
 // MixedLongEvery runs mixedSpread² times longer than the others.
@@ -39,15 +50,25 @@ const (
 	// cost of a hand-off, with no pool API around it.
 	FloorChan = "chan"
 	// FloorStatic has each of Workers goroutines run its share of the batch in place:
-	// the cost of the work alone.
+	// the cost of the work alone. It runs only where Workers <= BatchSize: beyond, most
+	// goroutines would have no share and the floor would time its own hand-offs.
 	FloorStatic = "static"
 )
 
 // Floors returns the floors' pool names.
 func Floors() []string { return []string{FloorChan, FloorStatic} }
 
+// WithFloors returns executors followed by the floors that run with workers workers.
+func WithFloors(executors []string, workers int) []string {
+	out := append(slices.Clone(executors), FloorChan)
+	if workers <= BatchSize {
+		out = append(out, FloorStatic)
+	}
+	return out
+}
+
 // Submitters returns the numbers of submitting goroutines every workload is run with.
-func Submitters() []int { return []int{1, 16} }
+func Submitters() []int { return []int{1, 16, 256} }
 
 // A Workload is one kind of task that the throughput study and BenchmarkThroughput run in
 // batches of BatchSize on every executor: its description and its work.
@@ -58,21 +79,38 @@ type Workload struct {
 	Work func(i int) uint64
 }
 
-// Workloads returns noop, cpu, io and mixed, with cpu and mixed sized by cal.
-// noop, cpu and mixed get GOMAXPROCS workers (more would only queue for the CPUs); io gets
-// IOWorkers.
+// Workloads returns noop, cpu, hash, io and mixed, with cpu and mixed sized by cal.
+// Every one but io runs with GOMAXPROCS workers (more would only queue for the CPUs), noop
+// and cpu with LargePool too; io runs with IOWorkers.
 func Workloads(cal results.Calibration) []Workload {
-	procs := runtime.GOMAXPROCS(0)
 	rounds := max(cal.Rounds, 1)
 	short, long := max(rounds/mixedSpread, 1), rounds*mixedSpread
+	input := make([]byte, HashSize)
+	for i := range input {
+		input[i] = byte(splitmix64(uint64(i)))
+	}
 	return []Workload{
-		{Workload: results.Workload{Name: "noop", Workers: procs, About: "an empty task: the executor's dispatch cost alone"}},
-		{Workload: results.Workload{Name: "cpu", Workers: procs, About: fmt.Sprintf("Spin for about %v (calibrated) per task; with one submitter "+
-			"this measures how fast the pool hands work to idle workers more than what a task costs", CPUTarget)},
+		{Workload: results.Workload{Name: "noop", PerProc: true, Fixed: []int{LargePool},
+			About: "an empty task: the executor's dispatch cost alone"}},
+		{Workload: results.Workload{Name: "cpu", PerProc: true, Fixed: []int{LargePool},
+			About: fmt.Sprintf("Spin for about %v (calibrated) per task; with one submitter "+
+				"this measures how fast the pool hands work to idle workers more than what a task costs", CPUTarget)},
 			Work: func(i int) uint64 { return Spin(rounds, uint64(i)) }},
-		{Workload: results.Workload{Name: "io", Workers: IOWorkers, About: fmt.Sprintf("time.Sleep(%v) per task, one worker per task of a batch", IOSleep)},
+		{Workload: results.Workload{Name: "hash", PerProc: true,
+			About: fmt.Sprintf("SHA-256 (crypto/sha256) of one fixed %d-byte buffer that every task reads: real library code", HashSize)},
+			Work: func(int) uint64 {
+				sum := sha256.Sum256(input)
+				return binary.LittleEndian.Uint64(sum[:])
+			}},
+		{Workload: results.Workload{Name: "io", Fixed: []int{IOWorkers},
+			About:      fmt.Sprintf("time.Sleep(%v) per task, one worker per task of a batch", IOSleep),
+			TimerBound: true,
+			Why: fmt.Sprintf("a batch costs about one %v sleep and the wake-up of a thousand sleepers, so how late the runtime's timer "+
+				"fires and how busy the machine is decide ns/task; both move between runs of the same binary far more than a run's interval shows, "+
+				"and so do the ratios to the floors. Only a difference of several times is the executor's own "+
+				"(a Submit that waits for its task runs the sleeps one after another)", IOSleep)},
 			Work: func(int) uint64 { time.Sleep(IOSleep); return 0 }},
-		{Workload: results.Workload{Name: "mixed", Workers: procs,
+		{Workload: results.Workload{Name: "mixed", PerProc: true,
 			About: fmt.Sprintf("long tail: Spin for about %v, but %v for the tasks MixedLong picks (about 1 in %d)",
 				CPUTarget/mixedSpread, CPUTarget*mixedSpread, MixedLongEvery)},
 			Work: func(i int) uint64 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -77,12 +78,35 @@ func TestWorkloads(t *testing.T) {
 	names := make([]string, len(ws))
 	for i, w := range ws {
 		names[i] = w.Name
-		if w.Workers < 1 {
-			t.Errorf("workload %s: Workers = %d; want >= 1", w.Name, w.Workers)
+		if len(w.Sizes(2)) == 0 {
+			t.Errorf("workload %s: no pool size at GOMAXPROCS 2", w.Name)
+		}
+		if w.TimerBound != (w.Name == "io") || w.TimerBound != (w.Why != "") {
+			t.Errorf("workload %s: TimerBound = %v, Why = %q; want io alone timer-bound, with a reason", w.Name, w.TimerBound, w.Why)
 		}
 	}
-	if want := []string{"noop", "cpu", "io", "mixed"}; !slices.Equal(names, want) { // the four
+	if want := []string{"noop", "cpu", "hash", "io", "mixed"}; !slices.Equal(names, want) {
 		t.Errorf("Workloads() names = %v; want %v", names, want)
+	}
+	for _, tc := range []struct {
+		work  string
+		procs int
+		want  []int
+	}{
+		{"noop", 2, []int{2, LargePool}},
+		{"cpu", 64, []int{64, LargePool}},
+		{"hash", 2, []int{2}},
+		{"io", 2, []int{IOWorkers}},
+		{"mixed", 1, []int{1}},
+	} {
+		i := slices.Index(names, tc.work)
+		if got := ws[i].Sizes(tc.procs); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Sizes(%d) = %v; want %v", tc.work, tc.procs, got, tc.want)
+		}
+	}
+	hash := ws[slices.Index(names, "hash")].Work
+	if hash(0) != hash(1) || hash(0) == 0 {
+		t.Errorf("hash tasks gave %#x and %#x; want the same non-zero sum of the one fixed buffer", hash(0), hash(1))
 	}
 	long := 0
 	for i := range BatchSize {
@@ -96,35 +120,59 @@ func TestWorkloads(t *testing.T) {
 	}
 }
 
-// TestRunner checks on every executor and floor that a batch runs each task exactly once
-// and that every sampled task leaves one timing (none for static, which has no Submit).
+func TestWithFloors(t *testing.T) {
+	for _, tc := range []struct {
+		workers int
+		want    []string
+	}{
+		{2, []string{"custom", FloorChan, FloorStatic}},
+		{BatchSize, []string{"custom", FloorChan, FloorStatic}},
+		{LargePool, []string{"custom", FloorChan}},
+	} {
+		if got := WithFloors([]string{"custom"}, tc.workers); !slices.Equal(got, tc.want) {
+			t.Errorf("WithFloors(custom, %d) = %v; want %v", tc.workers, got, tc.want)
+		}
+	}
+}
+
+// TestRunner checks on every executor and floor that a batch runs each task exactly once,
+// whole or cut short by SetTasks, and that every sampled task leaves one timing (none for
+// static, which has no Submit).
 func TestRunner(t *testing.T) {
 	for _, pool := range append(pools.Names(), Floors()...) {
 		for _, sub := range []int{1, 4} {
 			t.Run(fmt.Sprintf("pool=%s/sub=%d", pool, sub), func(t *testing.T) {
 				defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 				var runs [BatchSize]atomic.Int32
-				w := Workload{Workload: results.Workload{Name: "count", Workers: 3}, Work: func(i int) uint64 {
+				w := Workload{Workload: results.Workload{Name: "count"}, Work: func(i int) uint64 {
 					runs[i].Add(1)
 					return uint64(i)
 				}}
-				r, err := NewRunner(w, pool, sub)
+				r, err := NewRunner(w, pool, 3, sub)
 				if err != nil {
-					t.Fatalf("NewRunner(%s, %d) = %v", pool, sub, err)
+					t.Fatalf("NewRunner(%s, 3, %d) = %v", pool, sub, err)
 				}
-				const batches = 3
-				for range batches {
+				const batches, short = 3, 100
+				for b := range batches {
+					if b == batches-1 {
+						r.SetTasks(short)
+					}
 					if err := r.Batch(); err != nil {
 						t.Fatalf("Batch() = %v; want nil", err)
 					}
 				}
 				for i := range runs {
-					if n := runs[i].Load(); n != batches {
-						t.Fatalf("task %d ran %d times in %d batches; want %d", i, n, batches, batches)
+					want := int32(batches)
+					if i >= short {
+						want--
+					}
+					if n := runs[i].Load(); n != want {
+						t.Fatalf("task %d ran %d times in %d batches, the last of %d tasks; want %d", i, n, batches, short, want)
 					}
 				}
 				blocked, waited := r.Timings()
-				want := batches * ((BatchSize + SampleEvery - 1) / SampleEvery)
+				perBatch := func(n int) int { return (n + SampleEvery - 1) / SampleEvery }
+				want := (batches-1)*perBatch(BatchSize) + perBatch(short)
 				if pool == FloorStatic {
 					want = 0
 				}
@@ -141,6 +189,74 @@ func TestRunner(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestNewRunnerRejects(t *testing.T) {
+	w := Workloads(results.Calibration{Rounds: 1})[0]
+	for _, tc := range []struct {
+		name          string
+		pool          string
+		workers, sub  int
+		wantInMessage string
+	}{
+		{"no submitter", "custom", 2, 0, "0 submitters"},
+		{"static beyond one worker per task", FloorStatic, BatchSize + 1, 1, "static floor"},
+		{"unknown pool", "nope", 2, 1, "nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewRunner(w, tc.pool, tc.workers, tc.sub)
+			if err == nil || !strings.Contains(err.Error(), tc.wantInMessage) {
+				t.Errorf("NewRunner(%s, %d, %d) = %v, %v; want an error naming %q", tc.pool, tc.workers, tc.sub, r, err, tc.wantInMessage)
+			}
+		})
+	}
+}
+
+// TestPeakGoroutines checks that a Runner counts its executor's goroutines alone: not
+// those alive before it (here, another executor's idle workers), nor its submitters.
+func TestPeakGoroutines(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	noop := Workloads(results.Calibration{Rounds: 1})[0]
+	bystander, err := pools.New("custom", pools.Config{Workers: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := bystander.Shutdown(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	for _, tc := range []struct {
+		pool     string
+		workers  int
+		sub      int
+		min, max int
+	}{
+		{"custom", 4, 1, 4, 4},             // its workers, started by New
+		{"custom", 4, 16, 4, 4},            // the 16 submitters are not its own
+		{FloorChan, 3, 8, 3, 3},            // the floor's workers
+		{"goroutines", 2, 1, 1, BatchSize}, // one per task in flight, however many Workers says
+	} {
+		t.Run(fmt.Sprintf("pool=%s/workers=%d/sub=%d", tc.pool, tc.workers, tc.sub), func(t *testing.T) {
+			r, err := NewRunner(noop, tc.pool, tc.workers, tc.sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				if err := r.Batch(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := r.Close(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.PeakGoroutines(); got < tc.min || got > tc.max {
+				t.Errorf("PeakGoroutines() = %d; want %d to %d, with 500 idle workers of another executor alive", got, tc.min, tc.max)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ type Options struct {
 	Pools   []string // executors to study, from pools.Names()
 	Quick   bool     // a first look: fewer samples, shorter loads
 	Samples int      // samples per cell; 0 means the study's default
+	Procs   []int    // GOMAXPROCS values the throughput study runs at; nil: the current one
 	Exe     string   // the poolbench binary, for studies that run it as a child process
 	// Progress hears how far the study has got; nil hears nothing.
 	Progress Progress
