@@ -8,6 +8,9 @@ type Options struct {
 	Quick   bool     // a first look: fewer samples, shorter loads
 	Samples int      // samples per cell; 0 means the study's default
 	Exe     string   // the poolbench binary, for studies that run it as a child process
+	// Soak multiplies every shutdown probe's rounds when > 1 (--rounds), for catching a
+	// rare event.
+	Soak int
 	// Progress hears how far the study has got; nil hears nothing.
 	Progress Progress
 }
