@@ -26,6 +26,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	quick := fs.Bool("quick", false, "a first look: fewer samples and shorter loads")
 	samples := fs.Int("samples", 0, "samples per cell (0: each study's default)")
 	cpuList := fs.String("cpu", strconv.Itoa(runtime.GOMAXPROCS(0)), "comma-separated GOMAXPROCS values the throughput study runs at, like go test -cpu")
+	rounds := fs.Int("rounds", 1, "multiply every shutdown probe's rounds by `N`, to soak for a rare event")
 	out := fs.String("out", "results", "folder for results.json and the report")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: poolbench compare [flags]\n\nRuns the studies on every executor and writes DIR/results.json.")
@@ -49,12 +50,15 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if *rounds < 1 {
+		return usagef("-rounds = %d; want >= 1", *rounds)
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("compare: finding poolbench's own binary: %w", err)
 	}
 	res := results.Results{Schema: results.Schema, Env: compare.NewEnv(append([]string{"compare"}, args...))}
-	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Procs: procs, Exe: exe, Progress: compare.NewProgress(stderr)}
+	opts := compare.Options{Pools: names, Quick: *quick, Samples: *samples, Procs: procs, Soak: *rounds, Exe: exe, Progress: compare.NewProgress(stderr)}
 	runErr := compare.Run(ctx, studies, opts, &res)
 	if err := results.Write(*out, &res); err != nil {
 		return errors.Join(runErr, err)

@@ -20,8 +20,9 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	pool := fs.String("pool", "custom", "executor to probe: "+strings.Join(pools.Names(), ", "))
 	probe := fs.String("probe", "all", "probe to run, or all: "+strings.Join(shutdown.Probes(), ", "))
-	asJSON := fs.Bool("json", false, `print one JSON object per probe per line: {"pool","probe","word","detail","defect","rounds","counts","evidence"}`)
+	asJSON := fs.Bool("json", false, `print one JSON object per probe per line: {"pool","probe","word","detail","defect","rounds","counts","rates","deadline","evidence"}`)
 	quick := fs.Bool("quick", false, "fewer rounds for the probes that run many")
+	rounds := fs.Int("rounds", 1, "multiply every probe's rounds by `N`, to soak for a rare event")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: poolbench probe [flags]\n\nRuns shutdown-robustness probes on one executor, each in a child process with a\nhard timeout, and prints each probe's verdict with its evidence.")
 		fs.PrintDefaults()
@@ -31,6 +32,9 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if !slices.Contains(pools.Names(), *pool) {
 		return usagef("-pool: unknown %q (known: %s)", *pool, strings.Join(pools.Names(), ", "))
+	}
+	if *rounds < 1 {
+		return usagef("-rounds = %d; want >= 1", *rounds)
 	}
 	ids := shutdown.Probes()
 	if *probe != "all" {
@@ -45,7 +49,7 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	enc := json.NewEncoder(stdout)
 	for _, id := range ids {
-		v, err := shutdown.RunProbe(ctx, *pool, id, shutdown.ProbeOptions{Exe: exe, Quick: *quick})
+		v, err := shutdown.RunProbe(ctx, *pool, id, shutdown.ProbeOptions{Exe: exe, Quick: *quick, Soak: *rounds})
 		if err != nil {
 			return err
 		}
@@ -55,7 +59,11 @@ func runProbe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 			continue
 		}
-		if _, err := fmt.Fprintf(stdout, "%-10s %-15s %s\n    %s\n", v.Pool, v.Probe, v, v.Evidence); err != nil {
+		word := v.String()
+		if v.Deadline == pools.DeadlineAdapter {
+			word += " (the deadline is the adapter's)"
+		}
+		if _, err := fmt.Fprintf(stdout, "%-10s %-19s %s\n    %s\n", v.Pool, v.Probe, word, v.Evidence); err != nil {
 			return fmt.Errorf("probe: %w", err)
 		}
 	}

@@ -38,7 +38,12 @@ func TestProbeCommand(t *testing.T) {
 		wantStderr string
 	}{
 		{[]string{"probe", "--pool=custom", "--probe=twice", "--json"}, 0,
-			[]string{`{"pool":"custom","probe":"twice","word":"ok","defect":false,"rounds":10,"counts":{"ok":10},"evidence":"ok 10/10: first Shutdown: nil; second: nil"}`}, ""},
+			[]string{`{"pool":"custom","probe":"twice","word":"ok","defect":false,"rounds":10,"counts":{"ok":10},"rates":[{"word":"ok","count":10,"rounds":10,"lo":0.72`}, ""},
+		{[]string{"probe", "--pool=custom", "--probe=twice", "--json", "--quick", "--rounds=2"}, 0,
+			[]string{`{"pool":"custom","probe":"twice","word":"ok","defect":false,"rounds":6,"counts":{"ok":6}`}, ""},
+		{[]string{"probe", "--pool=goroutines", "--probe=deadline", "--quick"}, 0,
+			[]string{"goroutines deadline            ok (the deadline is the adapter's)", "    ok 3/3 (100%, 95% CI 44–100%): "}, ""},
+		{[]string{"probe", "--rounds=0"}, 2, nil, `-rounds = 0; want >= 1`},
 		{[]string{"probe", "--pool=pondv2", "--probe=after-shutdown", "--quick"}, 0,
 			[]string{"pondv2     after-shutdown  ", "    "}, ""},
 		{[]string{"probe", "--pool=nope"}, 2, nil, `-pool: unknown "nope"`},
@@ -74,7 +79,7 @@ func TestProbeCommand(t *testing.T) {
 // each with the documented keys and a word.
 func TestProbeJSONAll(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs ten child processes")
+		t.Skip("runs a child process per probe")
 	}
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), []string{"probe", "--pool=goroutines", "--probe=all", "--json", "--quick"}, &stdout, &stderr); err != nil {
@@ -93,9 +98,14 @@ func TestProbeJSONAll(t *testing.T) {
 				}
 			}
 		})
-		keys = slices.DeleteFunc(keys, func(k string) bool { return k == "detail" || k == "counts" }) // omitted when empty
+		// omitted when empty
+		keys = slices.DeleteFunc(keys, func(k string) bool { return k == "detail" || k == "counts" || k == "rates" || k == "deadline" })
 		if !slices.Equal(keys, []string{"defect", "evidence", "pool", "probe", "rounds", "word"}) || obj["word"] == "" {
 			t.Errorf("line %q; want the keys pool, probe, word, defect, rounds, evidence with a word", line)
+		}
+		// goroutines' deadline is the adapter's: the probes that turn on it say so.
+		if marked, want := obj["deadline"] == "adapter", obj["probe"] == "deadline" || obj["probe"] == "self-shutdown"; marked != want {
+			t.Errorf("line %q; want deadline adapter: %v", line, want)
 		}
 		got = append(got, fmt.Sprint(obj["probe"]))
 	}
@@ -118,7 +128,7 @@ func TestProbeChildHidden(t *testing.T) {
 // the verdicts back from results.json.
 func TestCompareShutdown(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs ten child processes")
+		t.Skip("runs a child process per probe")
 	}
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -140,7 +150,7 @@ func TestCompareShutdown(t *testing.T) {
 	if v := res.Shutdown.Verdicts[0]; v.Pool != "custom" || v.Probe != "drain" || v.Word != "ok" || v.Defect {
 		t.Errorf("first verdict = %+v; want custom drain ok", v)
 	}
-	if !strings.Contains(stderr.String(), "shutdown: 10/10") {
-		t.Errorf("progress = %q; want it to reach shutdown: 10/10", stderr.String())
+	if n := len(shutdown.Probes()); !strings.Contains(stderr.String(), fmt.Sprintf("shutdown: %d/%d", n, n)) {
+		t.Errorf("progress = %q; want it to reach shutdown: %d/%d", stderr.String(), n, n)
 	}
 }

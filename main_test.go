@@ -24,6 +24,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"pools", "-h"}, 0, "usage: poolbench pools"},
 		{[]string{"-h"}, 0, "usage: poolbench <subcommand>"},
 		{[]string{"pools"}, 0, ""},
+		{[]string{"compare", "--rounds=0"}, 2, "-rounds = 0; want >= 1"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

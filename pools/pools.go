@@ -64,7 +64,18 @@ type Info struct {
 	// Config.Reject; "" when the library has none, and then CannotReject says why.
 	Reject       string `json:"reject,omitempty"`
 	CannotReject string `json:"cannot_reject,omitempty"`
+	// Deadline says who keeps Shutdown's deadline: DeadlineLibrary when the library's own
+	// call takes ctx or a duration, DeadlineAdapter when the library's wait has none and the
+	// adapter bounds it with waitFor or waitDone. A deadline kept by the adapter says
+	// nothing of the library, whose own wait would go on.
+	Deadline string `json:"deadline"`
 }
+
+// The values of Info.Deadline.
+const (
+	DeadlineLibrary = "library"
+	DeadlineAdapter = "adapter"
+)
 
 // An adapter is one row of the executor table: what it is, and how to build it.
 type adapter struct {
@@ -78,54 +89,54 @@ type adapter struct {
 // row's Source.
 func adapters() []adapter {
 	return []adapter{
-		{Info{Name: "custom", Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown", Source: "custom.go",
+		{Info{Name: "custom", Deadline: DeadlineLibrary, Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown", Source: "custom.go",
 			Queue:  fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue),
 			Reject: "Custom.Submit, a send that does not wait"},
 			(*Custom)(nil), func(c Config) (Executor, error) { return NewCustom(c) }},
-		{Info{Name: "ants", Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)", Source: "ants.go",
+		{Info{Name: "ants", Deadline: DeadlineLibrary, Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)", Source: "ants.go",
 			Queue:  "none: Submit blocks until a worker is free; Queue is ignored",
 			Reject: "ants.WithNonblocking(true)"},
 			(*Ants)(nil), func(c Config) (Executor, error) { return NewAnts(c) }},
-		{Info{Name: "pond", Module: "github.com/alitto/pond", Submit: "WorkerPool.Submit", Source: "pond.go",
+		{Info{Name: "pond", Deadline: DeadlineLibrary, Module: "github.com/alitto/pond", Submit: "WorkerPool.Submit", Source: "pond.go",
 			Shutdown: "WorkerPool.StopAndWaitFor(time until deadline), else StopAndWait",
 			Queue:    "bounded buffered channel, Submit blocks when full; 0 means unbuffered",
 			Reject:   "WorkerPool.TrySubmit"},
 			(*Pond)(nil), func(c Config) (Executor, error) { return NewPond(c), nil }},
-		{Info{Name: "pondv2", Module: "github.com/alitto/pond/v2", Submit: "Pool.Go", Shutdown: "Pool.Stop().Done()", Source: "pondv2.go",
+		{Info{Name: "pondv2", Deadline: DeadlineAdapter, Module: "github.com/alitto/pond/v2", Submit: "Pool.Go", Shutdown: "Pool.Stop().Done()", Source: "pondv2.go",
 			Queue:  "bounded with WithQueueSize, Submit blocks when full; 0 means unbounded",
 			Reject: "pond.WithNonBlocking(true), with Queue > 0"},
 			(*PondV2)(nil), func(c Config) (Executor, error) { return NewPondV2(c) }},
-		{Info{Name: "workerpool", Module: "github.com/gammazero/workerpool", Submit: "WorkerPool.Do", Shutdown: "WorkerPool.StopWait", Source: "workerpool.go",
+		{Info{Name: "workerpool", Deadline: DeadlineAdapter, Module: "github.com/gammazero/workerpool", Submit: "WorkerPool.Do", Shutdown: "WorkerPool.StopWait", Source: "workerpool.go",
 			Queue:        "unbounded, Submit never blocks; Queue is ignored",
 			CannotReject: "its queue is unbounded and Do never blocks"},
 			(*WorkerPool)(nil), func(c Config) (Executor, error) { return NewWorkerPool(c), nil }},
-		{Info{Name: "errgroup", Module: "golang.org/x/sync", Submit: "Group.Go", Shutdown: "Group.Wait", Source: "errgroup.go",
+		{Info{Name: "errgroup", Deadline: DeadlineAdapter, Module: "golang.org/x/sync", Submit: "Group.Go", Shutdown: "Group.Wait", Source: "errgroup.go",
 			Queue:  "none: Go blocks until a slot is free; Queue is ignored",
 			Reject: "Group.TryGo"},
 			(*ErrGroup)(nil), func(c Config) (Executor, error) { return NewErrGroup(c), nil }},
-		{Info{Name: "conc", Module: "github.com/sourcegraph/conc", Submit: "Pool.Go", Shutdown: "Pool.Wait", Source: "conc.go",
+		{Info{Name: "conc", Deadline: DeadlineAdapter, Module: "github.com/sourcegraph/conc", Submit: "Pool.Go", Shutdown: "Pool.Wait", Source: "conc.go",
 			Queue:        "none: Go blocks until a worker is free; Queue is ignored",
 			CannotReject: "Pool.Go blocks until a worker is free, and the pool has no call that does not"},
 			(*Conc)(nil), func(c Config) (Executor, error) { return NewConc(c), nil }},
-		{Info{Name: "goroutines", Module: "go", Submit: "go task()", Shutdown: "sync.WaitGroup.Wait", Source: "goroutines.go",
+		{Info{Name: "goroutines", Deadline: DeadlineAdapter, Module: "go", Submit: "go task()", Shutdown: "sync.WaitGroup.Wait", Source: "goroutines.go",
 			Queue:        "none: one goroutine per task, no limit; Queue is ignored",
 			CannotReject: "it starts a goroutine per task without limit, so it is never full"},
 			(*Goroutines)(nil), func(Config) (Executor, error) { return NewGoroutines(), nil }},
-		{Info{Name: "tunny", Module: "github.com/Jeffail/tunny", Submit: "Pool.Process (synchronous: returns when the task has run)", Shutdown: "Pool.Close", Source: "tunny.go",
+		{Info{Name: "tunny", Deadline: DeadlineAdapter, Module: "github.com/Jeffail/tunny", Submit: "Pool.Process (synchronous: returns when the task has run)", Shutdown: "Pool.Close", Source: "tunny.go",
 			Queue:        "none: Process blocks until a worker is free, then until the task has run; Queue is ignored",
 			CannotReject: "Process waits for a worker and for the task; ProcessTimed and ProcessCtx give up only after waiting"},
 			(*Tunny)(nil), func(c Config) (Executor, error) { return NewTunny(c), nil }},
-		{Info{Name: "gopool", Module: "github.com/bytedance/gopkg", Submit: "Pool.Go", Source: "gopool.go",
+		{Info{Name: "gopool", Deadline: DeadlineAdapter, Module: "github.com/bytedance/gopkg", Submit: "Pool.Go", Source: "gopool.go",
 			Shutdown:     "none: the adapter waits until its own count of tasks is 0",
 			Queue:        "unbounded task list, Go never blocks; Queue is ignored",
 			CannotReject: "its task list is unbounded and Go never blocks, so it is never full"},
 			(*GoPool)(nil), func(c Config) (Executor, error) { return NewGoPool(c), nil }},
-		{Info{Name: "semaphore", Module: "golang.org/x/sync", Submit: "Weighted.Acquire(1), go task(), Weighted.Release(1)", Source: "semaphore.go",
+		{Info{Name: "semaphore", Deadline: DeadlineLibrary, Module: "golang.org/x/sync", Submit: "Weighted.Acquire(1), go task(), Weighted.Release(1)", Source: "semaphore.go",
 			Shutdown: "Weighted.Acquire(ctx, Workers), Weighted.Release(Workers)",
 			Queue:    "none: Acquire blocks until a unit is free; Queue is ignored",
 			Reject:   "Weighted.TryAcquire(1)"},
 			(*Semaphore)(nil), func(c Config) (Executor, error) { return NewSemaphore(c), nil }},
-		{Info{Name: "book", Module: "poolbench", Submit: "Book.Execute (the book's execute)", Shutdown: "Book.Drop (the book's Drop)", Source: "book.go",
+		{Info{Name: "book", Deadline: DeadlineAdapter, Module: "poolbench", Submit: "Book.Execute (the book's execute)", Shutdown: "Book.Drop (the book's Drop)", Source: "book.go",
 			Queue:        "unbounded, as the book's mpsc::channel; Submit never blocks; Queue is ignored",
 			CannotReject: "its queue is unbounded, as the book's mpsc::channel, and execute never blocks"},
 			(*Book)(nil), func(c Config) (Executor, error) { return NewBook(c.Workers, nil), nil }},

@@ -55,6 +55,9 @@ func methodSection(res *results.Results) (section, error) {
 		"Shutdown probes run in child processes with a hard timeout: a crash or a hang is a verdict, not the end of the study.",
 		fmt.Sprintf("This machine: %d cores. Absolute figures depend on it; ratios measured side by side in one run travel better.", res.Env.Cores),
 	}
+	if n := deadlineNote(res.Env); n != "" {
+		items = append(items, n)
+	}
 	if h := res.HTTP; h != nil {
 		items = append(items, "The HTTP study runs each server and the load generator as separate processes on 127.0.0.1 with GOMAXPROCS split between them; a run whose generator fell below "+pct(h.Plan.MinAchieved)+" of its target rate is marked invalid instead of reported as a latency.")
 	}

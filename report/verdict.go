@@ -32,13 +32,12 @@ func verdictCell(p results.Probe, v results.Verdict) (string, mark) {
 	switch {
 	case v.Defect:
 		m.Sev = sevDefect
-		return "**" + defectSymbol + " " + v.String() + "**", m
 	case i >= 0 && i == len(words)-1:
 		m.Sev = sevFine
 	case i >= 0:
 		m.Sev = sevBehaviour
 	}
-	return v.String(), m
+	return verdictMarkdown(v), m
 }
 
 // verdictLegend says what the verdict matrix's colors and symbols mean.

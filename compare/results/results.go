@@ -58,4 +58,7 @@ type Executor struct {
 	// says why there is none.
 	Reject       string `json:"reject,omitempty"`
 	CannotReject string `json:"cannot_reject,omitempty"`
+	// Deadline says who keeps Shutdown's deadline: "library" when the library's own call
+	// takes it, "adapter" when the adapter bounds a library wait that has none.
+	Deadline string `json:"deadline"`
 }

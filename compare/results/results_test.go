@@ -47,3 +47,19 @@ func TestVerdictString(t *testing.T) {
 		}
 	}
 }
+
+func TestRateString(t *testing.T) {
+	for _, tc := range []struct {
+		r    Rate
+		want string
+	}{
+		{Rate{Word: "hang", Count: 1, Rounds: 3800, Lo: 0.0000466, Hi: 0.00149}, "1/3800 (0.026%, 95% CI 0.0047–0.15%)"},
+		{Rate{Word: "ok", Count: 5, Rounds: 5, Lo: 0.566, Hi: 1}, "5/5 (100%, 95% CI 57–100%)"},
+		{Rate{Word: "late", Count: 1, Rounds: 5, Lo: 0.0362, Hi: 0.624}, "1/5 (20%, 95% CI 3.6–62%)"},
+		{Rate{Word: "ok", Count: 0, Rounds: 0}, "0/0"},
+	} {
+		if got := tc.r.String(); got != tc.want {
+			t.Errorf("%+v.String() = %q; want %q", tc.r, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package results
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
 
 // Shutdown is the shutdown-robustness study: every probe's verdict on every executor.
 type Shutdown struct {
@@ -39,10 +43,49 @@ type Verdict struct {
 	// where a panic was reported ("stderr"); empty when there is nothing to add.
 	Detail string `json:"detail,omitempty"`
 	Defect bool   `json:"defect"`
-	// Rounds is how many rounds the child reported; Counts how many gave each word.
-	Rounds   int            `json:"rounds"`
-	Counts   map[string]int `json:"counts,omitempty"`
-	Evidence string         `json:"evidence"` // error text, panic message, counts, timings, frequencies
+	// Rounds is how many rounds the child ran: those it reported, and the one it died or
+	// was killed in, if any; Counts how many gave each word.
+	Rounds int            `json:"rounds"`
+	Counts map[string]int `json:"counts,omitempty"`
+	// Rates are Counts as frequencies with their 95% interval, worst word first.
+	Rates []Rate `json:"rates,omitempty"`
+	// Deadline, on probes whose outcome turns on Shutdown's deadline, is who kept it:
+	// "library", or "adapter" when the adapter bounds a library wait that has none, in
+	// which case the verdict is the adapter's as much as the library's.
+	Deadline string `json:"deadline,omitempty"`
+	Evidence string `json:"evidence"` // error text, panic message, counts, timings, frequencies
+}
+
+// A Rate is how often one word came up over a verdict's rounds, with the 95% Wilson score
+// interval of that frequency.
+type Rate struct {
+	Word   string  `json:"word"`
+	Count  int     `json:"count"`
+	Rounds int     `json:"rounds"`
+	Lo     float64 `json:"lo"` // bounds of the interval, as fractions
+	Hi     float64 `json:"hi"`
+}
+
+// String is the rate as the report prints it: "1/3800 (0.026%, 95% CI 0.0046–0.15%)".
+func (r Rate) String() string {
+	if r.Rounds == 0 {
+		return "0/0"
+	}
+	return fmt.Sprintf("%d/%d (%s%%, 95%% CI %s–%s%%)", r.Count, r.Rounds,
+		percent(float64(r.Count)/float64(r.Rounds)), percent(r.Lo), percent(r.Hi))
+}
+
+// percent formats a fraction as a percentage with two significant digits, enough to tell
+// a rare event's rate from zero.
+func percent(f float64) string {
+	p := 100 * f
+	switch {
+	case p == 0 || p >= 10:
+		return strconv.FormatFloat(p, 'f', 0, 64)
+	case p >= 1:
+		return strconv.FormatFloat(p, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(p, 'f', 1-int(math.Floor(math.Log10(p))), 64)
 }
 
 // String is the verdict as the report prints it: the word, then any detail after a colon.

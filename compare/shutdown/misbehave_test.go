@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,37 +21,43 @@ import (
 //	after=error|panic|ran|lost|hang    Submit after Shutdown started
 //	blocked=error|ran|lost|hang        a Submit blocked when Shutdown starts
 //	twice=ok|error|panic|hang          a second Shutdown
-//	deadline=ok|late|nil|hang          how Shutdown honours ctx (nil: returns nil at once)
+//	deadline=ok|late|nil|hang|panic|drop|leak   how Shutdown honours ctx (nil: returns nil at
+//	                                   once; drop: at the deadline workers drop what is queued;
+//	                                   leak: at the deadline a goroutine is left for ever)
 //	panic=crash|stderr|stdout|returned|silent   a panicking task
 //	drop                               every 7th accepted task never runs
 //	leak                               every worker leaves a goroutine behind
-//	reject                             Submit fails when no worker takes the task within 20ms
+//	reject[=panic]                     Submit fails (or panics) when no worker takes the task within 20ms
 //	unbounded                          every task runs on its own goroutine
 //	stall                              Submit never returns
 //	crashon=N                          the Nth executor built crashes the process in Shutdown
+//	queue=N                            the waiting line holds N tasks whatever Config.Queue says
+//	goexit=lost|hang|crash             a worker ended by runtime.Goexit is not replaced (lost),
+//	                                   nor uncounted (hang), or the process dies (crash); unset,
+//	                                   it is replaced
 //
 // Unset knobs behave well. Workers read an unbuffered channel when Config.Queue is 0.
 type misbehaving struct {
-	knobs   map[string]string
-	tasks   chan func()
-	quit    chan struct{} // closed when Shutdown starts
-	done    chan struct{} // closed when every worker has returned
-	never   chan struct{} // never closed: what leaked goroutines wait on
-	stop    sync.Once
-	mu      sync.RWMutex // Submit holds it to read while it may send; workers take it once quit is closed
-	crash   bool
-	n       atomic.Int64
-	panicMu sync.Mutex
-	panics  []string // for panic=returned
-	running sync.WaitGroup
+	knobs    map[string]string
+	tasks    chan func()
+	quit     chan struct{} // closed when Shutdown starts
+	done     chan struct{} // closed when every worker has returned
+	never    chan struct{} // never closed: what leaked goroutines wait on
+	stop     sync.Once
+	mu       sync.RWMutex // Submit holds it to read while it may send; workers take it once quit is closed
+	crash    bool
+	n        atomic.Int64
+	panicMu  sync.Mutex
+	panics   []string // for panic=returned
+	running  sync.WaitGroup
+	dropping atomic.Bool // for deadline=drop: set at the deadline
 }
 
 var errMisbehavingClosed = errors.New("misbehaving: shut down")
 
 // newMisbehaving builds the nth misbehaving executor (from 1) named name.
 func newMisbehaving(name string, cfg pools.Config, nth int) (*misbehaving, error) {
-	b := &misbehaving{knobs: map[string]string{}, tasks: make(chan func(), cfg.Queue),
-		quit: make(chan struct{}), done: make(chan struct{}), never: make(chan struct{})}
+	b := &misbehaving{knobs: map[string]string{}, quit: make(chan struct{}), done: make(chan struct{}), never: make(chan struct{})}
 	for i, knob := range strings.Split(name, ",") {
 		if i == 0 {
 			if knob != "bad" {
@@ -64,6 +71,14 @@ func newMisbehaving(name string, cfg pools.Config, nth int) (*misbehaving, error
 	if v, ok := b.knobs["crashon"]; ok {
 		b.crash = v == fmt.Sprint(nth)
 	}
+	if v, ok := b.knobs["queue"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("misbehaving: queue=%q: %w", v, err)
+		}
+		cfg.Queue = n
+	}
+	b.tasks = make(chan func(), cfg.Queue)
 	for range cfg.Workers {
 		b.running.Go(b.work)
 		if _, ok := b.knobs["leak"]; ok {
@@ -77,6 +92,26 @@ func newMisbehaving(name string, cfg pools.Config, nth int) (*misbehaving, error
 func (b *misbehaving) has(k string) bool { _, ok := b.knobs[k]; return ok }
 
 func (b *misbehaving) work() {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		// A task ended the worker with runtime.Goexit (or a panic, which ends the process).
+		switch b.knobs["goexit"] {
+		case "":
+			b.running.Go(b.work)
+		case "hang":
+			b.running.Add(1) // the dead worker stays counted, so done never closes
+		case "crash":
+			go panic("misbehaving: a worker ended by runtime.Goexit")
+		}
+	}()
+	b.loop()
+	returned = true
+}
+
+func (b *misbehaving) loop() {
 	for {
 		select {
 		case t := <-b.tasks:
@@ -98,6 +133,9 @@ func (b *misbehaving) work() {
 }
 
 func (b *misbehaving) run(task func()) {
+	if b.dropping.Load() {
+		return
+	}
 	mode := b.knobs["panic"]
 	if mode == "" || mode == "crash" {
 		task()
@@ -162,6 +200,9 @@ func (b *misbehaving) send(task func()) (sent bool, refuse string, err error) {
 		case b.tasks <- task:
 			return true, "", nil
 		case <-time.After(20 * time.Millisecond): // time for an idle worker to take it
+			if b.knobs["reject"] == "panic" {
+				panic("misbehaving: busy")
+			}
 			return false, "", errors.New("misbehaving: busy")
 		}
 	}
@@ -208,14 +249,21 @@ func (b *misbehaving) Shutdown(ctx context.Context) error {
 	switch b.knobs["deadline"] {
 	case "nil":
 		return nil
+	case "panic":
+		panic("misbehaving: shutdown panicked")
 	case "hang":
 		<-b.done
 	default:
 		select {
 		case <-b.done:
 		case <-ctx.Done():
-			if b.knobs["deadline"] == "late" {
+			switch b.knobs["deadline"] {
+			case "late":
 				time.Sleep(250 * time.Millisecond)
+			case "drop":
+				b.dropping.Store(true)
+			case "leak":
+				go func() { <-b.never }()
 			}
 			return ctx.Err()
 		}

@@ -14,12 +14,16 @@ import (
 	"poolbench/compare/results"
 	"poolbench/internal/child"
 	"poolbench/internal/study"
+	"poolbench/pools"
 )
 
 // ProbeOptions say how to run one probe's child process.
 type ProbeOptions struct {
 	Exe   string // the binary to run as `Exe probe-child --pool=P --probe=ID --rounds=N`
 	Quick bool   // fewer rounds
+	// Soak multiplies the probe's rounds, and its time budget with them, when > 1: for
+	// catching a rare event (`--rounds`).
+	Soak int
 	// Rounds replaces the probe's round count when > 0.
 	Rounds int
 	// Timeout replaces the probe's own hard timeout when > 0, for tests that prove the
@@ -29,20 +33,21 @@ type ProbeOptions struct {
 
 // rounds is how many rounds opts asks of d.
 func (opts ProbeOptions) rounds(d probeDef) int {
+	n := d.rounds
 	switch {
 	case opts.Rounds > 0:
 		return opts.Rounds
 	case opts.Quick:
-		return d.quick
+		n = d.quick
 	}
-	return d.rounds
+	return n * max(1, opts.Soak)
 }
 
 // Run runs every probe on every executor in opts.Pools, one child process at a time (the
 // deadline probe times things; two cores leave no room for company), reporting progress.
 // When ctx ends it returns what it has with ctx's error.
 func Run(ctx context.Context, opts study.Options) (*results.Shutdown, error) {
-	po := ProbeOptions{Exe: opts.Exe, Quick: opts.Quick}
+	po := ProbeOptions{Exe: opts.Exe, Quick: opts.Quick, Soak: opts.Soak}
 	s := &results.Shutdown{DefectRule: defectRule}
 	for _, d := range probeDefs() {
 		s.Probes = append(s.Probes, d.describe(po.rounds(d)))
@@ -70,7 +75,7 @@ func RunProbe(ctx context.Context, pool, id string, opts ProbeOptions) (results.
 		return results.Verdict{}, err
 	}
 	rounds := opts.rounds(def)
-	timeout := def.timeout
+	_, timeout := def.limits(rounds)
 	if opts.Timeout > 0 {
 		timeout = opts.Timeout
 	}
@@ -81,10 +86,20 @@ func RunProbe(ctx context.Context, pool, id string, opts ProbeOptions) (results.
 	}
 	c := childRun{Result: r}
 	c.obs, c.stdout = parseChildStdout(r.Stdout)
+	return verdictOf(def, pool, rounds, c), nil
+}
+
+// verdictOf is the verdict of probe def on pool from what its child did: the classified
+// word, whether it is a defect, and for a probe that turns on Shutdown's deadline who kept
+// it.
+func verdictOf(def probeDef, pool string, rounds int, c childRun) results.Verdict {
 	v := classify(def, rounds, c)
-	v.Pool, v.Probe = pool, id
-	v.Defect = isDefect(id, v.Word, v.Detail)
-	return v, nil
+	v.Pool, v.Probe = pool, def.id
+	v.Defect = isDefect(def.id, v.Word, v.Detail)
+	if in, err := pools.Describe(pool); err == nil && def.deadline {
+		v.Deadline = in.Deadline
+	}
+	return v
 }
 
 // childRun is what the parent saw of one probe child.
@@ -114,45 +129,16 @@ func parseChildStdout(b []byte) (obs []Observation, other []string) {
 // classify turns what a probe child did into a verdict with its evidence. The verdict is
 // the worst word any round gave, but for probes that time things, where the more frequent
 // of late and ok decides between those two. A word outside the probe's list ranks worst.
+// A child that died or was killed gave its word in the round it was running.
 func classify(def probeDef, rounds int, c childRun) results.Verdict {
-	done := fmt.Sprintf("after %d/%d rounds", len(c.obs), rounds)
 	counts := map[string]int{}
+	ran := 0
 	for _, o := range c.obs {
-		counts[o.Outcome]++
+		counts[o.Outcome] += o.rounds()
+		ran += o.rounds()
 	}
-	v := results.Verdict{Rounds: len(c.obs), Counts: counts}
-	switch {
-	case c.TimedOut:
-		v.Word = wordHang
-		if slices.Contains(def.words, wordDeadlock) {
-			v.Word = wordDeadlock
-		}
-		v.Evidence = fmt.Sprintf("no end within the %v hard timeout %s; killed", c.Timeout, done) + lastWords(c)
-		return v
-	case c.Exit != "":
-		v.Word = wordCrash
-		if !slices.Contains(def.words, wordCrash) && slices.Contains(def.words, wordPanic) {
-			v.Word = wordPanic
-		}
-		v.Evidence = fmt.Sprintf("the process died (%s) %s", c.Exit, done) + lastWords(c)
-		return v
-	case len(c.obs) == 0:
-		v.Word, v.Evidence = wordHarness, "the child exited cleanly without reporting"+lastWords(c)
-		return v
-	}
-	if def.id == "panic" && counts[wordSurvives] > 0 {
-		return classifyPanic(v, c)
-	}
-	first := map[string]Observation{}
-	worst := map[string]Observation{} // the largest N, or the longest call, per outcome
-	for _, o := range c.obs {
-		if _, ok := first[o.Outcome]; !ok {
-			first[o.Outcome], worst[o.Outcome] = o, o
-		}
-		if w := worst[o.Outcome]; o.N > w.N || o.N == w.N && o.Elapsed > w.Elapsed {
-			worst[o.Outcome] = o
-		}
-	}
+	done := fmt.Sprintf("after %d/%d rounds", ran, rounds)
+	v := results.Verdict{Rounds: ran, Counts: counts}
 	// An outcome outside the probe's words (a hang where the design lists none) ranks
 	// worst: say so, never hide it. harness ranks last: any word about the executor wins.
 	var order []string
@@ -163,6 +149,42 @@ func classify(def probeDef, rounds int, c childRun) results.Verdict {
 	}
 	slices.Sort(order)
 	order = append(append(order, def.words...), wordHarness)
+	switch {
+	case c.TimedOut:
+		v.Word = wordHang
+		if slices.Contains(def.words, wordDeadlock) {
+			v.Word = wordDeadlock
+		}
+		v.Evidence = fmt.Sprintf("no end within the %v hard timeout %s; killed", c.Timeout, done) + lastWords(c)
+		return fatal(v, rounds, order)
+	case c.Exit != "":
+		v.Word = wordCrash
+		if !slices.Contains(def.words, wordCrash) && slices.Contains(def.words, wordPanic) {
+			v.Word = wordPanic
+		}
+		v.Evidence = fmt.Sprintf("the process died (%s) %s", c.Exit, done) + lastWords(c)
+		return fatal(v, rounds, order)
+	case len(c.obs) == 0:
+		v.Word, v.Evidence = wordHarness, "the child exited cleanly without reporting"+lastWords(c)
+		return v
+	}
+	v.Rates = rates(order, counts, v.Rounds)
+	if def.id == "panic" && counts[wordSurvives] > 0 {
+		return classifyPanic(v, c)
+	}
+	first := map[string]Observation{}
+	worst := map[string]Observation{} // the largest N, or the longest call, per outcome
+	for _, o := range c.obs {
+		if o.Repeat > 0 {
+			continue // rounds alike that had nothing new to tell
+		}
+		if _, ok := first[o.Outcome]; !ok {
+			first[o.Outcome], worst[o.Outcome] = o, o
+		}
+		if worse(o, worst[o.Outcome]) {
+			worst[o.Outcome] = o
+		}
+	}
 	for _, w := range order { // worst first
 		if counts[w] > 0 {
 			v.Word = w
@@ -177,7 +199,7 @@ func classify(def probeDef, rounds int, c childRun) results.Verdict {
 		total := 0
 		for _, o := range c.obs {
 			if o.Outcome == wordLost {
-				total += max(o.N, 1)
+				total += o.rounds() * max(o.N, 1)
 			}
 		}
 		v.Detail = strconv.Itoa(total)
@@ -196,25 +218,97 @@ func classify(def probeDef, rounds int, c childRun) results.Verdict {
 		if w == v.Word {
 			o = worst[w]
 		}
-		ev = append(ev, fmt.Sprintf("%s %d/%d: %s", w, counts[w], len(c.obs), o.Detail))
+		ev = append(ev, fmt.Sprintf("%s %s: %s", w, rateOf(v, w), o.Detail))
 	}
 	v.Evidence = strings.Join(ev, " | ")
-	if len(c.obs) < rounds {
+	if def.id == "race" {
+		v.Evidence += overlaps(c.obs)
+	}
+	if ran < rounds {
 		v.Evidence += fmt.Sprintf(" (stopped %s)", done)
 	}
 	return v
+}
+
+// rounds is how many rounds o stands for.
+func (o Observation) rounds() int { return max(1, o.Repeat) }
+
+// fatal completes the verdict of a child that died or was killed: the round it was
+// running counts for the verdict's word, if it was one of the rounds asked for.
+func fatal(v results.Verdict, rounds int, order []string) results.Verdict {
+	if v.Rounds < rounds {
+		v.Rounds++
+		v.Counts[v.Word]++
+		if !slices.Contains(order, v.Word) {
+			order = append([]string{v.Word}, order...)
+		}
+	}
+	v.Rates = rates(order, v.Counts, v.Rounds)
+	return v
+}
+
+// rates are the frequencies of the words that came up in n rounds, in order, with their
+// intervals.
+func rates(order []string, counts map[string]int, n int) []results.Rate {
+	var rs []results.Rate
+	for _, w := range order {
+		if k := counts[w]; k > 0 {
+			lo, hi := wilson(k, n)
+			rs = append(rs, results.Rate{Word: w, Count: k, Rounds: n, Lo: lo, Hi: hi})
+		}
+	}
+	return rs
+}
+
+// rateOf is word w's count over v's rounds as the evidence gives it: with its interval when
+// there was more than one round.
+func rateOf(v results.Verdict, w string) string {
+	for _, r := range v.Rates {
+		if r.Word == w && r.Rounds > 1 {
+			return r.String()
+		}
+	}
+	return fmt.Sprintf("%d/%d", v.Counts[w], v.Rounds)
+}
+
+// overlaps sums up how many Submits overlapped Shutdown in the race probe's rounds, so that
+// an ok says how much it rests on.
+func overlaps(obs []Observation) string {
+	total, rounds, none := 0, 0, 0
+	for _, o := range obs {
+		total += o.Overlap
+		rounds += o.rounds()
+		if o.Overlap == 0 {
+			none += o.rounds()
+		}
+	}
+	s := fmt.Sprintf("; %d Submits overlapped Shutdown over %d rounds", total, rounds)
+	if none > 0 {
+		return s + fmt.Sprintf("; in %d rounds none did, so those rounds say nothing of the race", none)
+	}
+	return s + ", some in every round"
 }
 
 // classifyPanic says where the panic probe's panic was reported: returned by Submit or
 // Shutdown as an error, rethrown by one of them on the caller's goroutine, printed on
 // stderr or stdout, or nowhere.
 func classifyPanic(v results.Verdict, c childRun) results.Verdict {
-	o := c.obs[len(c.obs)-1]
+	var o Observation // the last round told in full
+	returned, rethrown := false, false
+	for _, ob := range c.obs {
+		if ob.Outcome != wordSurvives {
+			continue
+		}
+		returned, rethrown = returned || ob.Returned, rethrown || ob.Rethrown
+		if ob.Repeat == 0 {
+			o = ob
+		}
+	}
 	var where []string
-	if o.Returned {
+	if returned {
 		where = append(where, "returned")
 	}
-	if o.Rethrown {
+	if rethrown {
 		where = append(where, "rethrown")
 	}
 	if strings.Contains(string(c.Stderr), PanicMarker) {
@@ -234,7 +328,10 @@ func classifyPanic(v results.Verdict, c childRun) results.Verdict {
 func lastWords(c childRun) string {
 	s := firstLine(c)
 	if n := len(c.obs); n > 0 {
-		s += fmt.Sprintf("; last round: %s: %s", c.obs[n-1].Outcome, c.obs[n-1].Detail)
+		s += "; last round: " + c.obs[n-1].Outcome
+		if d := c.obs[n-1].Detail; d != "" {
+			s += ": " + d
+		}
 	}
 	return s
 }

@@ -9,6 +9,9 @@ type Options struct {
 	Samples int      // samples per cell; 0 means the study's default
 	Procs   []int    // GOMAXPROCS values the throughput study runs at; nil: the current one
 	Exe     string   // the poolbench binary, for studies that run it as a child process
+	// Soak multiplies every shutdown probe's rounds when > 1 (--rounds), for catching a
+	// rare event.
+	Soak int
 	// Progress hears how far the study has got; nil hears nothing.
 	Progress Progress
 }
