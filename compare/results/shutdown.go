@@ -27,7 +27,6 @@ type Probe struct {
 type Word struct {
 	Word    string `json:"word"`
 	Meaning string `json:"meaning"`
-	Defect  bool   `json:"defect"`
 }
 
 // A Verdict is what one probe found on one executor: a word from the probe's list, a
