@@ -31,7 +31,7 @@ func TestInvalidRun(t *testing.T) {
 		{"no rate", 0, 0, 0, false, "generator"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l := newLatency(0.5, DefaultPlan(false, 0).MinAchieved, loadgen.Result{Mode: "open", Rate: tc.rate, AchievedRate: tc.achieved, Sent: 100, OK: 100,
+			l := newLatency(0.5, DefaultPlan(false, 0).MinAchieved, loadgen.Result{Mode: "open", Rate: tc.rate, AchievedRate: tc.achieved, Counts: loadgen.Counts{Sent: 100, OK: 100},
 				Latency: lat, PeakInFlight: tc.peakInFlight, MaxInFlight: 64})
 			if l.Valid != tc.valid || l.Invalid != tc.invalid {
 				t.Errorf("Valid, Invalid = %v, %q; want %v, %q", l.Valid, l.Invalid, tc.valid, tc.invalid)
