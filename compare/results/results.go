@@ -4,7 +4,7 @@ import "time"
 
 // Schema is the version of the Results JSON layout. Bump it when a field changes meaning
 // or is removed.
-const Schema = 2
+const Schema = 3
 
 // Results is everything one run of poolbench compare measured.
 type Results struct {
