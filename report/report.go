@@ -66,7 +66,7 @@ func charts(d document) []chart {
 func build(res *results.Results) (document, error) {
 	d := document{Title: "poolbench: Go worker pools compared"}
 	for _, f := range []func(*results.Results) (section, error){
-		envSection, summarySection, ergonomicsSection, throughputSection, httpSection,
+		envSection, summarySection, ergonomicsSection, throughputSection, httpSection, overloadSection,
 		robustnessSection, methodSection, reproduceSection,
 	} {
 		s, err := f(res)

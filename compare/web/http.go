@@ -16,7 +16,7 @@ import (
 	"poolbench/server"
 )
 
-// DefaultPlan is the plan `poolbench compare` uses: about 7 s of load a server, or 2 s
+// DefaultPlan is the plan `poolbench compare` uses: about 7 s of load a server, or 1 s
 // with quick (one open-loop run per rate). samples > 0 overrides the number of peak
 // samples.
 func DefaultPlan(quick bool, samples int) results.HTTPPlan {
@@ -29,8 +29,8 @@ func DefaultPlan(quick bool, samples int) results.HTTPPlan {
 		TermWait: 20 * time.Second, Timeout: 5 * time.Second, MinAchieved: 0.99,
 	}
 	if quick {
-		p.Warmup, p.Peak, p.Open, p.OpenRuns, p.Sleep = 100*time.Millisecond, 100*time.Millisecond, 200*time.Millisecond, 1, 300*time.Millisecond
-		p.TermAfter, p.Term = 250*time.Millisecond, 500*time.Millisecond
+		p.Warmup, p.Peak, p.Open, p.OpenRuns, p.Sleep = 100*time.Millisecond, 50*time.Millisecond, 100*time.Millisecond, 1, 200*time.Millisecond
+		p.TermAfter, p.Term = 200*time.Millisecond, 400*time.Millisecond
 	}
 	if samples > 0 {
 		p.Samples = max(samples, stats.MinSamples) // fewer would give peaks no interval
