@@ -148,6 +148,16 @@ func overloadSection(res *results.Results) (section, error) {
 		Header:  []string{"rank", "server", "mode", "when full", "goodput " + level(p.PickLevel), "p99 vs " + level(p.Levels[0]), "left out because"},
 		Rows:    rows,
 	})
+	s.Blocks = append(s.Blocks, para("To see one cell by hand: a server, then the generator at a level's rate (the offered req/s of the tables above), with the burst and the slow clients as the study runs them:"),
+		code{Lang: "sh", Text: strings.Join([]string{
+			fmt.Sprintf("go run . serve --pool=custom --mode=book --reject --workers=%d --queue=%d --addr=127.0.0.1:7878 &", p.Workers, p.Queue),
+			fmt.Sprintf("go run . loadgen -target 127.0.0.1:7878 -path '/work?n=%d' -timeout %v -rate RATE -duration %v", p.WorkRounds, p.Timeout, p.Run),
+			fmt.Sprintf("go run . loadgen -target 127.0.0.1:7878 -path '/work?n=%d' -timeout %v -rate BURST -duration %v -then AFTER:%v -window %v  # BURST: %s capacity, AFTER: %s",
+				p.WorkRounds, p.Timeout, p.Run, p.Recovery, p.Window, level(p.Levels[len(p.Levels)-1]), level(p.RecoveryLevel)),
+			fmt.Sprintf("go run . loadgen -target 127.0.0.1:7878 -path '/work?n=%d' -timeout %v -rate RATE -duration %v -slow %d -slow-interval %v",
+				p.WorkRounds, p.Timeout, p.Run, p.SlowClients, p.SlowInterval),
+			"# add -keep-alive against --mode=handler, as the study does",
+		}, "\n")})
 	return s, nil
 }
 
