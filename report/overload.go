@@ -54,7 +54,7 @@ func overloadSection(res *results.Results) (section, error) {
 				continue
 			}
 			r := c.Runs[j]
-			row = append(row, mark(num(r.Goodput), r), mark(p99(r), r))
+			row = append(row, measured(num(r.Goodput), r), measured(p99(r), r))
 		}
 		row = append(row, recovery(c, p))
 		if c.Error != "" {
@@ -68,9 +68,9 @@ func overloadSection(res *results.Results) (section, error) {
 		Rows:    rows,
 		Notes: []string{
 			fmt.Sprintf("when full: `503` for a server built with `--reject` (it sheds load at once); `waits` for one whose Submit blocks or queues. `%s` has no executor: it starts a goroutine per connection, and is not ranked.", o.Reference),
-			fmt.Sprintf("recovery: after the burst the load drops to %s for %v; the recovery is the end of the first %v window (by scheduled send time) whose requests all succeeded with a p99 under %s times the %s run's p99. `> %v` means no window did.",
-				level(p.RecoveryLevel), p.Recovery, p.Window, num(p.RecoveryFactor), level(p.Levels[0]), p.Recovery),
-			fmt.Sprintf("A cell marked * is from a run whose generator sent less than %s of its target rate: a lighter load than the level says.", pct(p.MinAchieved)),
+			fmt.Sprintf("recovery: after the burst the load drops to %s for %v; the recovery is the end of the first %v window (by scheduled send time) whose requests all succeeded with a p99 under %s times the %s run's p99. `> %v` means no window did; – that the %s run was invalid and gives no baseline.",
+				level(p.RecoveryLevel), p.Recovery, p.Window, num(p.RecoveryFactor), level(p.Levels[0]), p.Recovery, level(p.Levels[0])),
+			fmt.Sprintf("invalid: the generator sent less than %s of the level's rate, so the server had a lighter load than the level says, and the run's figures are not reported.", pct(p.MinAchieved)),
 			"Every cell is one run on a shared 2-core machine: differences of a few percent are noise.",
 		},
 	})
@@ -114,8 +114,8 @@ func overloadSection(res *results.Results) (section, error) {
 			}
 		}
 		w := c.Slow.Run
-		rows = append(rows, []string{"`" + c.Server + "`", c.Mode, mark(num(base.Goodput), base), mark(p99(base), base),
-			mark(num(w.Goodput), w), mark(p99(w), w), fmt.Sprint(w.Timeout), fmt.Sprint(w.Reset), fmt.Sprint(w.Rejected),
+		rows = append(rows, []string{"`" + c.Server + "`", c.Mode, measured(num(base.Goodput), base), measured(p99(base), base),
+			measured(num(w.Goodput), w), measured(p99(w), w), fmt.Sprint(w.Timeout), fmt.Sprint(w.Reset), fmt.Sprint(w.Rejected),
 			fmt.Sprint(c.Slow.SlowAnswered), fmt.Sprint(c.Slow.SlowUnfinished)})
 	}
 	if len(rows) > 0 {
@@ -195,10 +195,11 @@ func whenFull(c results.OverloadConfig) string {
 	return "waits"
 }
 
-// mark adds * to a figure from an invalid run.
-func mark(v string, r results.OverloadRun) string {
-	if !r.Valid && r.Sent > 0 {
-		return v + "*"
+// measured is v, a figure of run r, or "invalid" when r's generator fell behind: such a
+// run put a lighter load than its level on the server, and its figures are not reported.
+func measured(v string, r results.OverloadRun) string {
+	if !r.Valid {
+		return "invalid"
 	}
 	return v
 }
@@ -213,7 +214,7 @@ func p99(r results.OverloadRun) string {
 
 func recovery(c results.OverloadConfig, p results.OverloadPlan) string {
 	switch {
-	case len(c.Runs) < len(p.Levels):
+	case len(c.Runs) < len(p.Levels), !c.Runs[0].Valid: // no burst, or no baseline
 		return "–"
 	case c.Recovered:
 		return dur(c.Recovery)
@@ -233,6 +234,10 @@ func runHeader() []string {
 }
 
 func runRow(c results.OverloadConfig, r results.OverloadRun) []string {
+	row := []string{"`" + c.Server + "`", c.Mode, whenFull(c), num(r.Offered), num(r.Achieved)}
+	if !r.Valid {
+		return append(row, "invalid", "–", "–", "–", "–", "–", "–", "–", num(r.ServerCPU), num(r.OtherCPU))
+	}
 	share := "–"
 	if r.Sent > 0 {
 		share = pct(float64(r.Rejected) / float64(r.Sent))
@@ -241,8 +246,8 @@ func runRow(c results.OverloadConfig, r results.OverloadRun) []string {
 	if r.Latency != nil {
 		p50, p999 = ms(r.Latency.P50), ms(r.Latency.P999)
 	}
-	return []string{"`" + c.Server + "`", c.Mode, whenFull(c), num(r.Offered), mark(num(r.Achieved), r), num(r.Goodput), share,
-		fmt.Sprint(r.Timeout), fmt.Sprint(r.Reset), fmt.Sprint(r.Other), p50, p99(r), p999, num(r.ServerCPU), num(r.OtherCPU)}
+	return append(row, num(r.Goodput), share, fmt.Sprint(r.Timeout), fmt.Sprint(r.Reset), fmt.Sprint(r.Other),
+		p50, p99(r), p999, num(r.ServerCPU), num(r.OtherCPU))
 }
 
 // overloadCharts draws goodput and p99 against offered load for the configurations of mode.
@@ -262,12 +267,17 @@ func overloadCharts(o *results.Overload, mode string) ([]block, error) {
 		}
 		var g, t plotter.XYs
 		for j, r := range c.Runs {
+			if !r.Valid {
+				continue
+			}
 			g = append(g, plotter.XY{X: float64(j), Y: r.Goodput})
 			if r.Latency != nil {
 				t = append(t, plotter.XY{X: float64(j), Y: float64(r.Latency.P99) / 1000})
 			}
 		}
-		good = append(good, series{Name: name, XY: g})
+		if len(g) > 0 {
+			good = append(good, series{Name: name, XY: g})
+		}
 		if len(t) > 0 {
 			tail = append(tail, series{Name: name, XY: t})
 		}

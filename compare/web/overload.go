@@ -411,10 +411,10 @@ func stepRun(run results.OverloadRun, s loadgen.StepResult, achieved float64) re
 
 // recovery reads the windows after the burst into c: the recovery time is the end of the
 // first window whose requests all succeeded with a p99 under RecoveryFactor times the first
-// level's p99.
+// level's p99. An invalid first run gives no baseline, and no recovery.
 func (st *overloadStudy) recovery(c *results.OverloadConfig, windows []loadgen.Window) {
 	var base *results.Latency
-	if len(c.Runs) > 0 {
+	if len(c.Runs) > 0 && c.Runs[0].Valid {
 		base = c.Runs[0].Latency
 	}
 	for _, w := range windows {

@@ -135,7 +135,7 @@ func TestRecovery(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := overloadStudy{plan: plan}
-			c := results.OverloadConfig{Runs: []results.OverloadRun{{Latency: tc.base}}}
+			c := results.OverloadConfig{Runs: []results.OverloadRun{{Valid: true, Latency: tc.base}}}
 			st.recovery(&c, tc.windows)
 			if c.Recovered != tc.recovered || c.Recovery != tc.recovery {
 				t.Errorf("Recovered, Recovery = %v, %v; want %v, %v", c.Recovered, c.Recovery, tc.recovered, tc.recovery)
