@@ -338,7 +338,7 @@ func overloadRanking(o *results.Overload) (in, out []ranked) {
 			case base.Latency == nil || at.Latency == nil:
 				r.why = "no request succeeded"
 			case r.ratio > p.PickP99Factor:
-				r.why = fmt.Sprintf("p99 grew %.0fx", r.ratio)
+				r.why = fmt.Sprintf("p99 grew %.1fx", r.ratio)
 			}
 		}
 		if r.why == "" {
