@@ -26,6 +26,7 @@ func TestHTTPStudy(t *testing.T) {
 	plan := web.DefaultPlan(true, 0)
 	plan.Warmup, plan.Peak, plan.Open, plan.Sleep = 50*time.Millisecond, 80*time.Millisecond, 150*time.Millisecond, 150*time.Millisecond
 	plan.TermAfter, plan.Term = 100*time.Millisecond, 300*time.Millisecond
+	plan.OpenRuns = 2 // repeated, round-robin
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	// "nope" is no executor: its server exits at once, which the study must record and
@@ -76,17 +77,22 @@ func TestHTTPStudy(t *testing.T) {
 				t.Errorf("Limit = %q", s.Limit)
 			}
 			if len(s.Open) != len(plan.Fractions) {
-				t.Fatalf("Open has %d runs; want %d", len(s.Open), len(plan.Fractions))
+				t.Fatalf("Open has %d rates; want %d", len(s.Open), len(plan.Fractions))
 			}
-			for j, o := range s.Open {
-				if o.Target != res.Rates[j] || o.Sent <= 0 || o.Achieved <= 0 || o.OK+o.Errors != o.Sent {
-					t.Errorf("Open[%d] = %+v; want target %v and sent = ok + errors > 0", j, o, res.Rates[j])
+			for j, op := range s.Open {
+				if op.Target != res.Rates[j] || op.Fraction != plan.Fractions[j] || len(op.Runs) != plan.OpenRuns {
+					t.Errorf("Open[%d] = %+v; want target %v and %d runs", j, op, res.Rates[j], plan.OpenRuns)
 				}
-				if o.Valid != (o.Achieved >= res.Plan.MinAchieved*o.Target) || o.Valid != (o.Latency != nil) || o.Valid != (o.Invalid == "") {
-					t.Errorf("Open[%d]: Valid = %v (%q), Achieved %v of %v, Latency %v: the 99%% rule is broken", j, o.Valid, o.Invalid, o.Achieved, o.Target, o.Latency)
-				}
-				if l := o.Latency; l != nil && (l.N != o.OK || l.P50 <= 0 || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.P999 || l.P999 > l.Max) {
-					t.Errorf("Open[%d].Latency = %+v; want N = OK and ordered percentiles", j, *l)
+				for k, o := range op.Runs {
+					if o.Target != res.Rates[j] || o.Sent <= 0 || o.Achieved <= 0 || o.OK+o.Errors != o.Sent {
+						t.Errorf("Open[%d].Runs[%d] = %+v; want target %v and sent = ok + errors > 0", j, k, o, res.Rates[j])
+					}
+					if o.Valid != (o.Achieved >= res.Plan.MinAchieved*o.Target) || o.Valid != (o.Latency != nil) || o.Valid != (o.Invalid == "") {
+						t.Errorf("Open[%d].Runs[%d]: Valid = %v (%q), Achieved %v of %v, Latency %v: the 99%% rule is broken", j, k, o.Valid, o.Invalid, o.Achieved, o.Target, o.Latency)
+					}
+					if l := o.Latency; l != nil && (l.N != o.OK || l.P50 <= 0 || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.P999 || l.P999 > l.Max) {
+						t.Errorf("Open[%d].Runs[%d].Latency = %+v; want N = OK and ordered percentiles", j, k, *l)
+					}
 				}
 			}
 			sl := s.Sleep

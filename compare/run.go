@@ -18,7 +18,7 @@ import (
 )
 
 // Studies returns the name of every study, in report order.
-func Studies() []string { return []string{"ergonomics", "throughput", "http", "shutdown"} }
+func Studies() []string { return []string{"ergonomics", "throughput", "http", "overload", "shutdown"} }
 
 // Options are what every study shares: the executors, the run's size, the poolbench binary
 // for studies that start it as a child, and a Progress.
@@ -61,6 +61,8 @@ func Run(ctx context.Context, studies []string, opts Options, res *results.Resul
 			res.Throughput, err = throughput.Run(ctx, opts)
 		case "http":
 			res.HTTP, err = web.Run(ctx, opts, web.DefaultPlan(opts.Quick, opts.Samples))
+		case "overload":
+			res.Overload, err = web.RunOverload(ctx, opts, web.DefaultOverloadPlan(opts.Quick))
 		case "shutdown":
 			res.Shutdown, err = shutdown.Run(ctx, opts)
 		}

@@ -5,8 +5,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,6 +217,10 @@ func TestConfigCheck(t *testing.T) {
 		{"rate", Config{Target: "127.0.0.1:80", Path: "/", Rate: 2e6, Duration: time.Second}, "rate"},
 		{"duration", Config{Target: "127.0.0.1:80", Path: "/", Clients: 1}, "duration"},
 		{"clients", Config{Target: "127.0.0.1:80", Path: "/", Duration: time.Second}, "clients"},
+		{"steps in closed loop", Config{Target: "127.0.0.1:80", Path: "/", Clients: 1, Duration: time.Second, Then: []Step{{1, time.Second}}}, "open loop"},
+		{"bad step", Config{Target: "127.0.0.1:80", Path: "/", Rate: 1, Duration: time.Second, Then: []Step{{0, time.Second}}}, "step"},
+		{"windows", Config{Target: "127.0.0.1:80", Path: "/", Rate: 1, Duration: time.Second, Window: time.Microsecond}, "windows"},
+		{"slow", Config{Target: "127.0.0.1:80", Path: "/", Rate: 1, Duration: time.Second, SlowClients: -1}, "slow"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Run(context.Background(), tc.cfg)
@@ -231,4 +237,160 @@ func verifyNoLeaks(t *testing.T) {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+}
+
+// TestKeepAlive counts the connections the server sees: one per request without
+// keep-alive, one per client with it.
+func TestKeepAlive(t *testing.T) {
+	verifyNoLeaks(t)
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello")) }))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	target := strings.TrimPrefix(srv.URL, "http://")
+	for _, tc := range []struct {
+		name      string
+		keepAlive bool
+	}{
+		{"close", false},
+		{"keep-alive", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conns.Store(0)
+			res, err := Run(context.Background(), Config{Target: target, Path: "/", Clients: 2, Duration: 100 * time.Millisecond, KeepAlive: tc.keepAlive})
+			if err != nil {
+				t.Fatalf("Run() = %v", err)
+			}
+			if res.OK != res.Sent || res.Sent < 10 {
+				t.Fatalf("Sent = %d, OK = %d; want >= 10, all OK", res.Sent, res.OK)
+			}
+			want := res.Sent
+			if tc.keepAlive {
+				want = 2
+			}
+			if res.Conns != want || conns.Load() != want {
+				t.Errorf("Conns = %d, server saw %d; want %d for %d requests", res.Conns, conns.Load(), want, res.Sent)
+			}
+		})
+	}
+}
+
+// TestSteps runs an open loop whose rate changes and checks each step's and each
+// window's share of the requests.
+func TestSteps(t *testing.T) {
+	verifyNoLeaks(t)
+	srv := testServer(t)
+	res, err := Run(context.Background(), Config{Target: srv, Path: "/ok", Rate: 200, Duration: 200 * time.Millisecond,
+		Then: []Step{{Rate: 100, Duration: 200 * time.Millisecond}}, Window: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	if res.Sent != 60 || res.OK != 60 {
+		t.Fatalf("Sent = %d, OK = %d; want 60 = 40 + 20", res.Sent, res.OK)
+	}
+	if res.TargetRate != 150 {
+		t.Errorf("TargetRate = %v; want 150, 60 requests over 400ms", res.TargetRate)
+	}
+	if len(res.Steps) != 2 {
+		t.Fatalf("%d steps; want 2", len(res.Steps))
+	}
+	for k, want := range []int64{40, 20} {
+		s := res.Steps[k]
+		if s.Sent != want || s.OK != want || s.Latency.N != want || s.Elapsed <= 0 {
+			t.Errorf("Steps[%d] = %+v; want %d sent, OK and timed, and an elapsed time", k, s, want)
+		}
+	}
+	if len(res.Windows) != 4 {
+		t.Fatalf("%d windows; want 4", len(res.Windows))
+	}
+	for i, want := range []int64{20, 20, 10, 10} {
+		w := res.Windows[i]
+		if w.Start != time.Duration(i)*100*time.Millisecond || w.Sent != want || w.Latency.N != want || w.Latency.P99 < w.Latency.P50 {
+			t.Errorf("Windows[%d] = %+v; want start %v, %d requests timed", i, w, time.Duration(i)*100*time.Millisecond, want)
+		}
+	}
+}
+
+// TestSlowClients checks that slow clients write byte by byte beside the load: with 1 ms
+// a byte their requests finish; with 1 s a byte none does before the load ends.
+func TestSlowClients(t *testing.T) {
+	verifyNoLeaks(t)
+	srv := testServer(t)
+	for _, tc := range []struct {
+		name     string
+		interval time.Duration
+		finish   bool
+	}{
+		{"fast enough", time.Millisecond, true},
+		{"too slow", time.Second, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t0 := time.Now()
+			res, err := Run(context.Background(), Config{Target: srv, Path: "/ok", Rate: 100, Duration: 300 * time.Millisecond,
+				SlowClients: 3, SlowInterval: tc.interval})
+			if err != nil {
+				t.Fatalf("Run() = %v", err)
+			}
+			s := res.Slow
+			if s == nil || s.Clients != 3 {
+				t.Fatalf("Slow = %+v; want 3 clients", s)
+			}
+			if res.OK != res.Sent || res.Sent != 30 {
+				t.Errorf("Sent = %d, OK = %d; want the load's 30, all OK", res.Sent, res.OK)
+			}
+			if finished := s.OK > 0; finished != tc.finish || s.Unfinished != 3 {
+				t.Errorf("Slow = %+v; want requests finished = %v and the 3 in progress unfinished", *s, tc.finish)
+			}
+			// A request of some 70 bytes at 1 ms a byte takes 70 ms or more.
+			if tc.finish && s.OK > 3*int64(time.Since(t0)/(60*time.Millisecond)) {
+				t.Errorf("Slow.OK = %d in %v; want them written a byte at a time", s.OK, time.Since(t0))
+			}
+		})
+	}
+}
+
+func TestParseSteps(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []Step
+		ok   bool
+	}{
+		{"450:2s", []Step{{450, 2 * time.Second}}, true},
+		{"4000:500ms, 500:1.5s", []Step{{4000, 500 * time.Millisecond}, {500, 1500 * time.Millisecond}}, true},
+		{"450", nil, false},
+		{"x:1s", nil, false},
+		{"1:x", nil, false},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			got, err := ParseSteps(tc.text)
+			if (err == nil) != tc.ok || !slices.Equal(got, tc.want) {
+				t.Errorf("ParseSteps(%q) = %v, %v; want %v, ok = %v", tc.text, got, err, tc.want, tc.ok)
+			}
+			for _, s := range got {
+				if back, err := ParseSteps(s.String()); err != nil || back[0] != s {
+					t.Errorf("ParseSteps(%q) = %v, %v; want %v back", s.String(), back, err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestExact(t *testing.T) {
+	us := make([]int64, 200)
+	for i := range us {
+		us[i] = int64(200 - i) // 200 down to 1
+	}
+	got := exact(us)
+	want := Latency{N: 200, Min: 1, Mean: 100.5, P50: 100, P90: 180, P99: 198, P999: 200, Max: 200}
+	if got != want {
+		t.Errorf("exact(1..200) = %+v; want %+v", got, want)
+	}
+	if got := exact(nil); got != (Latency{}) {
+		t.Errorf("exact(nil) = %+v; want zero", got)
+	}
 }

@@ -2,8 +2,11 @@ package report
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"poolbench/compare/results"
+	"poolbench/internal/stats"
 )
 
 func httpSection(res *results.Results) (section, error) {
@@ -65,30 +68,64 @@ func httpSection(res *results.Results) (section, error) {
 			if i >= len(sv.Open) {
 				continue
 			}
-			l := sv.Open[i]
-			row := []string{"`" + sv.Name + "`", num(l.Target), num(l.Achieved)}
-			if l.Valid && l.Latency != nil {
-				lt := l.Latency
-				row = append(row, ms(lt.P50), ms(lt.P90), ms(lt.P99), ms(lt.P999), ms(lt.Max), fmt.Sprint(l.Errors), "")
-				ls = append(ls, latencyLine{Name: sv.Name, Latency: *lt})
-			} else {
-				row = append(row, "–", "–", "–", "–", "–", fmt.Sprint(l.Errors), "invalid: "+l.Invalid)
+			o := sv.Open[i]
+			var valid []results.Latency
+			var achieved []float64
+			var errs int64
+			var why []string
+			for _, r := range o.Runs {
+				achieved = append(achieved, r.Achieved)
+				errs += r.Errors
+				if r.Valid && r.Latency != nil {
+					valid = append(valid, *r.Latency)
+				} else if !slices.Contains(why, r.Invalid) {
+					why = append(why, r.Invalid)
+				}
 			}
-			rows = append(rows, row)
+			validity := fmt.Sprintf("%d of %d valid", len(valid), len(o.Runs))
+			if len(why) > 0 {
+				validity += " (" + strings.Join(why, ", ") + ")"
+			}
+			row := []string{"`" + sv.Name + "`", num(o.Target), spread(achieved, num)}
+			if len(valid) == 0 {
+				rows = append(rows, append(row, "–", "–", "–", "–", "–", fmt.Sprint(errs), validity))
+				continue
+			}
+			pick := func(f func(results.Latency) int64) []float64 {
+				var vs []float64
+				for _, l := range valid {
+					vs = append(vs, float64(f(l)))
+				}
+				return vs
+			}
+			p50, p90, p99 := pick(func(l results.Latency) int64 { return l.P50 }), pick(func(l results.Latency) int64 { return l.P90 }), pick(func(l results.Latency) int64 { return l.P99 })
+			p999, mx := pick(func(l results.Latency) int64 { return l.P999 }), pick(func(l results.Latency) int64 { return l.Max })
+			rows = append(rows, append(row, spread(p50, usAsMS), spread(p90, usAsMS), spread(p99, usAsMS), spread(p999, usAsMS), spread(mx, usAsMS),
+				fmt.Sprint(errs), validity))
+			var n int64
+			for _, l := range valid {
+				n += l.N
+			}
+			ls = append(ls, latencyLine{Name: sv.Name, Latency: results.Latency{N: n,
+				P50: int64(middle(p50)), P90: int64(middle(p90)), P99: int64(middle(p99)), P999: int64(middle(p999)), Max: int64(middle(mx))}})
 		}
 		frac := 0.0
 		if i < len(p.Fractions) {
 			frac = p.Fractions[i]
 		}
+		how := "one run per server"
+		if p.OpenRuns > 1 {
+			how = fmt.Sprintf("median of %d runs per server, round-robin, with the lowest and highest run in brackets (a range, not a 95%% interval: that takes %d runs)", p.OpenRuns, res.Rules.MinSamples)
+		}
 		s.Blocks = append(s.Blocks, table{
-			Caption: fmt.Sprintf("Latency at %s req/s (%s of %s's peak), open loop, ms, one run per server", num(rate), pct(frac), h.Reference),
+			Caption: fmt.Sprintf("Latency at %s req/s (%s of %s's peak), open loop for %v, ms: %s", num(rate), pct(frac), h.Reference, p.Open, how),
 			Header:  []string{"server", "target req/s", "achieved req/s", "p50", "p90", "p99", "p99.9", "max", "errors", "validity"},
 			Rows:    rows,
-			Notes:   []string{fmt.Sprintf("Latency counts from each request's due time, so a stall in the server shows instead of hiding. A run that sent less than %s of its target rate is invalid and shows no latency.", pct(p.MinAchieved))},
+			Notes:   []string{fmt.Sprintf("Latency counts from each request's due time, so a stall in the server shows instead of hiding. A run that sent less than %s of its target rate is invalid and gives no latency; the figures are over the valid runs.", pct(p.MinAchieved))},
 		})
 		if len(ls) > 0 {
 			c, err := percentileChart(fmt.Sprintf("http-latency-%d.svg", i+1),
-				fmt.Sprintf("Latency at %s of nethttp's peak (%s req/s)", pct(frac), num(rate)), ls)
+				fmt.Sprintf("Latency at %s of %s's peak (%s req/s), %s", pct(frac), h.Reference, num(rate), runs(p.OpenRuns, "median of %d runs")), ls)
 			if err != nil {
 				return section{}, err
 			}
@@ -124,3 +161,28 @@ func httpSection(res *results.Results) (section, error) {
 	})
 	return s, nil
 }
+
+// middle is the median of vs, as every median of poolbench is computed.
+func middle(vs []float64) float64 { return stats.Summarize(vs, "").Median }
+
+// spread formats several runs' values as "median [lowest–highest]", or the one value.
+func spread(vs []float64, f func(float64) string) string {
+	switch len(vs) {
+	case 0:
+		return "–"
+	case 1:
+		return f(vs[0])
+	}
+	return fmt.Sprintf("%s [%s–%s]", f(middle(vs)), f(slices.Min(vs)), f(slices.Max(vs)))
+}
+
+// runs says how a figure was obtained from n runs: "one run", or format with n.
+func runs(n int, format string) string {
+	if n == 1 {
+		return "one run"
+	}
+	return fmt.Sprintf(format, n)
+}
+
+// usAsMS formats microseconds as milliseconds.
+func usAsMS(us float64) string { return num(us / 1000) }

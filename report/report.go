@@ -73,7 +73,7 @@ func charts(d document) []chart {
 func build(res *results.Results) (document, error) {
 	d := document{Title: "poolbench: Go worker pools compared"}
 	for _, f := range []func(*results.Results) (section, error){
-		envSection, summaryAtAGlance, executorsSection, ergonomicsSection, throughputSection, httpSection,
+		envSection, summaryAtAGlance, executorsSection, ergonomicsSection, throughputSection, httpSection, overloadSection,
 		robustnessSection, methodSection, reproduceSection,
 	} {
 		s, err := f(res)

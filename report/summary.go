@@ -25,6 +25,10 @@ func summarySection(res *results.Results) (section, error) {
 		p, r := httpPick(h)
 		picks, rules = append(picks, p), append(rules, r)
 	}
+	if o := res.Overload; o != nil {
+		p, r := overloadPick(o)
+		picks, rules = append(picks, p), append(rules, r)
+	}
 	if e := res.Ergonomics; e != nil {
 		p, r := ergonomicsPick(e)
 		picks, rules = append(picks, p...), append(rules, r)

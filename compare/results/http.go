@@ -29,9 +29,11 @@ type HTTPPlan struct {
 	PeakClients int           `json:"peak_clients"`
 	Samples     int           `json:"samples"`
 	Peak        time.Duration `json:"peak_ns"`
-	// Latency: an open-loop run of Open on / at each fraction of nethttp's peak.
+	// Latency: OpenRuns open-loop runs of Open on / at each fraction of nethttp's peak,
+	// round-robin across the servers.
 	Fractions []float64     `json:"fractions"`
 	Open      time.Duration `json:"open_ns"`
+	OpenRuns  int           `json:"open_runs"`
 	// Sleep: SleepClients (4×Workers) closed-loop clients on /sleep?ms=SleepMS for Sleep.
 	SleepMS      int           `json:"sleep_ms"`
 	SleepClients int           `json:"sleep_clients"`
@@ -70,10 +72,18 @@ type HTTPServer struct {
 	GeneratorCeiling Summary `json:"generator_ceiling"`
 	// Limit says what bounded the peak: "server", "generator", "both", "machine" (the
 	// cores were busy, but not with these two), or "neither" (they waited, not computed).
-	Limit string        `json:"limit"`
-	Open  []HTTPLatency `json:"open"`
-	Sleep HTTPSleep     `json:"sleep"`
-	Term  HTTPTerm      `json:"term"`
+	Limit string     `json:"limit"`
+	Open  []HTTPOpen `json:"open"` // one per fraction
+
+	Sleep HTTPSleep `json:"sleep"`
+	Term  HTTPTerm  `json:"term"`
+}
+
+// HTTPOpen is the open-loop runs at one fixed rate.
+type HTTPOpen struct {
+	Fraction float64       `json:"fraction"` // of nethttp's peak
+	Target   float64       `json:"target"`   // requests per second
+	Runs     []HTTPLatency `json:"runs"`     // Plan.OpenRuns of them, unless the server failed
 }
 
 // HTTPLatency is one open-loop run at a fixed rate.

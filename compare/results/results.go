@@ -15,6 +15,7 @@ type Results struct {
 	// One field per study, nil when the study did not run.
 	Ergonomics *Ergonomics `json:"ergonomics,omitempty"`
 	HTTP       *HTTP       `json:"http,omitempty"`
+	Overload   *Overload   `json:"overload,omitempty"`
 	Shutdown   *Shutdown   `json:"shutdown,omitempty"`
 	Throughput *Throughput `json:"throughput,omitempty"`
 }

@@ -34,13 +34,14 @@ type serverProc struct {
 	waitErr error           // what cmd.Wait returned
 }
 
-// startServer starts `exe serve` for pool with GOMAXPROCS procs and waits until it logs
-// the address it listens on. The child is in its own process group, killed whole when ctx
-// ends or kill is called.
-func startServer(ctx context.Context, exe, pool string, workers, queue, procs int) (*serverProc, error) {
-	cmd := child.Command(ctx, exe, procs, "serve", "--pool="+pool,
-		"--workers="+strconv.Itoa(workers), "--queue="+strconv.Itoa(queue),
-		"--addr=127.0.0.1:0", "--log-level=info")
+// startServer starts `exe serve` for pool with GOMAXPROCS procs, and extra flags such as
+// --mode, and waits until it logs the address it listens on. The child is in its own
+// process group, killed whole when ctx ends or kill is called.
+func startServer(ctx context.Context, exe, pool string, workers, queue, procs int, extra ...string) (*serverProc, error) {
+	args := append([]string{"serve", "--pool=" + pool,
+		"--workers=" + strconv.Itoa(workers), "--queue=" + strconv.Itoa(queue),
+		"--addr=127.0.0.1:0", "--log-level=info"}, extra...)
+	cmd := child.Command(ctx, exe, procs, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, fmt.Errorf("web: serve %s: %w", pool, err)

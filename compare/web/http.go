@@ -16,20 +16,21 @@ import (
 	"poolbench/server"
 )
 
-// DefaultPlan is the plan `poolbench compare` uses: about 20 s a server, or 3.5 s with
-// quick. samples > 0 overrides the number of peak samples.
+// DefaultPlan is the plan `poolbench compare` uses: about 7 s of load a server, or 1 s
+// with quick (one open-loop run per rate). samples > 0 overrides the number of peak
+// samples.
 func DefaultPlan(quick bool, samples int) results.HTTPPlan {
 	p := results.HTTPPlan{
 		Workers: 8, Queue: 8, ServerProcs: 1, GeneratorProcs: 1,
-		Warmup: 500 * time.Millisecond, PeakClients: 16, Samples: stats.MinSamples, Peak: 1500 * time.Millisecond,
-		Fractions: []float64{0.25, 0.5, 0.75}, Open: 2 * time.Second,
-		SleepMS: 100, SleepClients: 32, Sleep: 2 * time.Second,
-		TermMS: 20, TermClients: 32, TermAfter: time.Second, Term: 2 * time.Second,
+		Warmup: 200 * time.Millisecond, PeakClients: 16, Samples: stats.MinSamples, Peak: 300 * time.Millisecond,
+		Fractions: []float64{0.25, 0.5, 0.75}, Open: 300 * time.Millisecond, OpenRuns: 3,
+		SleepMS: 100, SleepClients: 32, Sleep: 800 * time.Millisecond,
+		TermMS: 20, TermClients: 32, TermAfter: 400 * time.Millisecond, Term: time.Second,
 		TermWait: 20 * time.Second, Timeout: 5 * time.Second, MinAchieved: 0.99,
 	}
 	if quick {
-		p.Warmup, p.Peak, p.Open, p.Sleep = 100*time.Millisecond, 200*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
-		p.TermAfter, p.Term = 250*time.Millisecond, 500*time.Millisecond
+		p.Warmup, p.Peak, p.Open, p.OpenRuns, p.Sleep = 100*time.Millisecond, 50*time.Millisecond, 100*time.Millisecond, 1, 200*time.Millisecond
+		p.TermAfter, p.Term = 200*time.Millisecond, 400*time.Millisecond
 	}
 	if samples > 0 {
 		p.Samples = max(samples, stats.MinSamples) // fewer would give peaks no interval
@@ -64,7 +65,7 @@ func Run(ctx context.Context, opts study.Options, plan results.HTTPPlan) (res *r
 	defer cancel()
 	names := httpNames(opts.Pools)
 	res = &results.HTTP{Plan: plan, Reference: server.NetHTTPName, Servers: make([]results.HTTPServer, len(names))}
-	runs := 1 + plan.Samples + len(plan.Fractions) + 2
+	runs := 1 + plan.Samples + plan.OpenRuns*len(plan.Fractions) + 2
 	opts.Step("http", len(names)*runs)
 
 	// Every server starts at once and idles until its turn, so that samples can go
@@ -249,27 +250,36 @@ func (st *httpStudy) open(ctx context.Context) error {
 	for _, f := range st.plan.Fractions {
 		st.res.Rates = append(st.res.Rates, math.Round(f*ref))
 	}
-	for j, rate := range st.res.Rates {
-		err := st.each(ctx, func(i int) error {
-			cpu0, err := st.procs[i].cpu()
+	for i := range st.res.Servers {
+		for j, rate := range st.res.Rates {
+			st.res.Servers[i].Open = append(st.res.Servers[i].Open, results.HTTPOpen{Fraction: st.plan.Fractions[j], Target: rate})
+		}
+	}
+	// Round-robin: each rate on every server, then the next rate, then the next round.
+	for range st.plan.OpenRuns {
+		for j, rate := range st.res.Rates {
+			err := st.each(ctx, func(i int) error {
+				cpu0, err := st.procs[i].cpu()
+				if err != nil {
+					return err
+				}
+				r, err := st.load(ctx, i, st.plan.Open, "-path", "/", "-rate", strconv.FormatFloat(rate, 'f', -1, 64))
+				if err != nil {
+					return err
+				}
+				cpu1, err := st.procs[i].cpu()
+				if err != nil {
+					return err
+				}
+				l := newLatency(st.plan.Fractions[j], st.plan.MinAchieved, r)
+				l.ServerCPU = (cpu1 - cpu0).Seconds() / (r.Elapsed.Seconds() * float64(st.plan.ServerProcs))
+				o := &st.res.Servers[i].Open[j]
+				o.Runs = append(o.Runs, l)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			r, err := st.load(ctx, i, st.plan.Open, "-path", "/", "-rate", strconv.FormatFloat(rate, 'f', -1, 64))
-			if err != nil {
-				return err
-			}
-			cpu1, err := st.procs[i].cpu()
-			if err != nil {
-				return err
-			}
-			l := newLatency(st.plan.Fractions[j], st.plan.MinAchieved, r)
-			l.ServerCPU = (cpu1 - cpu0).Seconds() / (r.Elapsed.Seconds() * float64(st.plan.ServerProcs))
-			st.res.Servers[i].Open = append(st.res.Servers[i].Open, l)
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	}
 	return nil
