@@ -43,7 +43,9 @@ func glanceColumns(res *results.Results) []glanceColumn {
 	if sh := res.Shutdown; sh != nil {
 		cols = append(cols, defectsColumn(sh))
 	}
-	// The overload study adds its goodput column here when results.json carries it.
+	if o := res.Overload; o != nil {
+		cols = append(cols, overloadColumn(o))
+	}
 	if e := res.Ergonomics; e != nil {
 		cols = append(cols, linesColumn(e))
 	}
@@ -206,4 +208,31 @@ func summaryAtAGlance(res *results.Results) (section, error) {
 		s.Blocks = append([]block{t}, s.Blocks...)
 	}
 	return s, nil
+}
+
+// overloadColumn is each executor's goodput at the overload pick's level of its capacity,
+// the best over its modes and over blocking and rejecting: what it still serves when the
+// load is past what it can take.
+func overloadColumn(o *results.Overload) glanceColumn {
+	col := glanceColumn{
+		Header: fmt.Sprintf("goodput at %sx capacity, req/s", num(o.Plan.PickLevel)),
+		Note: fmt.Sprintf("The overload study: 2xx responses per second at %sx each configuration's capacity on the CPU-bound route, "+
+			"the best over book and handler modes and over blocking and rejecting; one run each.", num(o.Plan.PickLevel)),
+		Higher: true,
+		Values: map[string]glanceValue{},
+	}
+	for _, c := range o.Configs {
+		if c.Server == o.Reference {
+			continue
+		}
+		for _, r := range c.Runs {
+			if r.Level != o.Plan.PickLevel || !r.Valid {
+				continue
+			}
+			if v, ok := col.Values[c.Server]; !ok || r.Goodput > v.Value {
+				col.Values[c.Server] = glanceValue{Text: num(r.Goodput), Value: r.Goodput, Lo: r.Goodput, Hi: r.Goodput}
+			}
+		}
+	}
+	return col
 }
