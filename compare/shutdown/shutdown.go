@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"poolbench/compare/results"
@@ -43,27 +44,86 @@ func (opts ProbeOptions) rounds(d probeDef) int {
 	return n * max(1, opts.Soak)
 }
 
-// Run runs every probe on every executor in opts.Pools, one child process at a time (the
-// deadline probe times things; two cores leave no room for company), reporting progress.
-// When ctx ends it returns what it has with ctx's error.
+// parallel is how many probe children run at once. Most of a probe's time is spent
+// waiting (for a deadline, a hang's timeout, a drain), so a few share two cores well;
+// probes that time things run alone.
+const parallel = 3
+
+// Run runs every probe on every executor in opts.Pools in child processes, up to parallel
+// at a time, but a probe that times things (deadline) alone, so that company cannot make
+// it late. It reports progress. When ctx ends or a child cannot be run, it returns the
+// verdicts so far with the error.
 func Run(ctx context.Context, opts study.Options) (*results.Shutdown, error) {
 	po := ProbeOptions{Exe: opts.Exe, Quick: opts.Quick, Soak: opts.Soak}
 	s := &results.Shutdown{DefectRule: defectRule}
-	for _, d := range probeDefs() {
+	defs := probeDefs()
+	for _, d := range defs {
 		s.Probes = append(s.Probes, d.describe(po.rounds(d)))
 	}
-	opts.Step("shutdown", len(opts.Pools)*len(s.Probes))
-	for _, pool := range opts.Pools {
-		for _, p := range s.Probes {
-			v, err := RunProbe(ctx, pool, p.ID, po)
-			if err != nil {
-				return s, err
+	opts.Step("shutdown", len(opts.Pools)*len(defs))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	verdicts := make([]results.Verdict, len(opts.Pools)*len(defs))
+	done := make([]bool, len(verdicts))
+	var (
+		alone sync.RWMutex // held to write by a timing probe, to read by the others
+		slots = make(chan struct{}, parallel)
+		mu    sync.Mutex // guards done and first
+		first error
+		wg    sync.WaitGroup
+	)
+	// The timing probes go first, one after the other, so that the others never have to
+	// drain for them.
+	order := make([]int, 0, len(verdicts))
+	for _, timing := range []bool{true, false} {
+		for i := range verdicts {
+			if defs[i%len(defs)].timing == timing {
+				order = append(order, i)
 			}
-			s.Verdicts = append(s.Verdicts, v)
-			opts.Add(1)
 		}
 	}
-	return s, nil
+	for _, i := range order {
+		pool, d := opts.Pools[i/len(defs)], defs[i%len(defs)]
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			if d.timing {
+				alone.Lock()
+				defer alone.Unlock()
+			} else {
+				alone.RLock()
+				defer alone.RUnlock()
+			}
+			v, err := RunProbe(ctx, pool, d.id, po)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if first == nil {
+					first = err
+				}
+				cancel()
+				return
+			}
+			verdicts[i], done[i] = v, true
+			opts.Add(1)
+		})
+	}
+	wg.Wait()
+	for i, v := range verdicts {
+		if done[i] {
+			s.Verdicts = append(s.Verdicts, v)
+		}
+	}
+	if first == nil {
+		first = ctx.Err()
+	}
+	return s, first
 }
 
 // RunProbe runs probe id on pool in a child process and classifies what it saw. A child that
