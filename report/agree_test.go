@@ -82,15 +82,28 @@ func TestAgree(t *testing.T) {
 	}
 }
 
-// TestAgreeFixtures compares the two fixture runs (GOMAXPROCS 2, then 1) and wants
-// testdata/agree.txt; -update rewrites it.
+// TestAgreeFixtures compares the fixture with a copy of itself that has one figure moved
+// and one verdict changed, then the two fixture runs (GOMAXPROCS 2, then 1), whose
+// figures are not comparable, and wants testdata/agree.txt; -update rewrites it.
 func TestAgreeFixtures(t *testing.T) {
-	a, b := loadFixture(t), loadResults(t, fixtureGOMAXPROCS1)
+	a := loadFixture(t)
+	c := loadFixture(t)
+	i := slices.IndexFunc(c.Throughput.Cells, func(x results.ThroughputCell) bool { return x.NsPerTask.N >= c.Rules.MinSamples })
+	moved := &c.Throughput.Cells[i].NsPerTask
+	moved.Lo, moved.Median, moved.Hi = moved.Hi*10, moved.Hi*11, moved.Hi*12
+	c.Shutdown.Verdicts[0].Word = "hang"
+	self := Agree(a, c)
+	if self.Figures == 0 || len(self.Apart) != 1 || len(self.Changed) != 1 || self.OnlyOne != 0 {
+		t.Errorf("Agree(fixture, moved copy) = %d figures, %d apart, %d changed, %d in one run only; want all figures, 1 apart, 1 changed, 0",
+			self.Figures, len(self.Apart), len(self.Changed), self.OnlyOne)
+	}
+
+	b := loadResults(t, fixtureGOMAXPROCS1)
 	g := Agree(a, b)
-	// Each verdict the two runs share is either agreeing or listed as changed, and so is
-	// each figure: the counts add up.
-	if g.Figures == 0 || g.Verdicts == 0 {
-		t.Fatalf("Agree() compared %d figures and %d verdicts; the fixtures share both", g.Figures, g.Verdicts)
+	// Each verdict the two runs share is either agreeing or listed as changed; figures at
+	// another GOMAXPROCS are not the same figures.
+	if g.Figures != 0 || g.Verdicts == 0 {
+		t.Fatalf("Agree() compared %d figures and %d verdicts; want no figure (GOMAXPROCS differs) and the verdicts", g.Figures, g.Verdicts)
 	}
 	for _, f := range g.Apart {
 		if f.A.Hi >= f.B.Lo && f.B.Hi >= f.A.Lo {

@@ -215,9 +215,9 @@ func summaryAtAGlance(res *results.Results) (section, error) {
 // load is past what it can take.
 func overloadColumn(o *results.Overload) glanceColumn {
 	col := glanceColumn{
-		Header: fmt.Sprintf("goodput at %sx capacity, req/s", num(o.Plan.PickLevel)),
-		Note: fmt.Sprintf("The overload study: 2xx responses per second at %sx each configuration's capacity on the CPU-bound route, "+
-			"the best over book and handler modes and over blocking and rejecting; one run each.", num(o.Plan.PickLevel)),
+		Header: fmt.Sprintf("goodput at %gx capacity, req/s", o.Plan.PickLevel),
+		Note: fmt.Sprintf("The overload study: 2xx responses per second at %gx each configuration's capacity on the CPU-bound route, "+
+			"the best over book and handler modes and over blocking and rejecting; one run each.", o.Plan.PickLevel),
 		Higher: true,
 		Values: map[string]glanceValue{},
 	}

@@ -91,7 +91,8 @@ func TestGlanceTable(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"executor", "dispatch, ns/task, 1 submitter", "dispatch, ns/task, 16 submitters", "defects, of 10 probes", "API, lines for 5 jobs"}
+	want := []string{"executor", "dispatch, ns/task, 1 submitter", "dispatch, ns/task, 16 submitters", "dispatch, ns/task, 256 submitters",
+		"defects, of 13 probes", "goodput at 2x capacity, req/s", "API, lines for 5 jobs"}
 	if strings.Join(tb.Header, "|") != strings.Join(want, "|") {
 		t.Errorf("header = %q; want %q", tb.Header, want)
 	}
