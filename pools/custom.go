@@ -85,9 +85,19 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 }
 
 // work is worker id's loop. It is the one place a worker ends: when tasks is closed and empty.
+// A task that calls runtime.Goexit ends the goroutine instead, running only deferred calls:
+// then a new goroutine takes over as worker id, so that the queue is still drained and the
+// worker is still counted out once (pond #135 is the same bug in another pool).
 func (p *Custom) work(id int) {
+	closed := false
+	defer func() {
+		if !closed {
+			go p.work(id)
+		}
+	}()
 	for !p.drain(id) {
 	}
+	closed = true
 	if p.debug {
 		p.log.Debug(fmt.Sprintf("shutting down worker %d", id))
 	}

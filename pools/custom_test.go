@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -227,5 +228,32 @@ func TestCustomQuietAboveDebug(t *testing.T) {
 	shutdown(t, p)
 	if buf.Len() != 0 {
 		t.Errorf("logged at info level:\n%s", buf.String())
+	}
+}
+
+// TestCustomSurvivesGoexit: a task that calls runtime.Goexit (as t.FailNow does, from a
+// test helper run on the pool) ends its worker's goroutine; another takes its place, so the
+// tasks after it run and Shutdown returns nil.
+func TestCustomSurvivesGoexit(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			p := newCustom(t, pools.Config{Workers: workers})
+			var after atomic.Int32
+			for range 3 {
+				if err := p.Submit(runtime.Goexit); err != nil {
+					t.Fatalf("Submit(runtime.Goexit) = %v", err)
+				}
+			}
+			for range 10 {
+				if err := p.Submit(func() { after.Add(1) }); err != nil {
+					t.Fatalf("Submit() = %v", err)
+				}
+			}
+			shutdown(t, p)
+			if got := after.Load(); got != 10 {
+				t.Errorf("%d of 10 tasks ran after three called runtime.Goexit; want 10", got)
+			}
+		})
 	}
 }
