@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 )
 
 // DefaultQueue is the custom pool's queue capacity when Config.Queue is 0.
@@ -20,15 +19,24 @@ const DefaultQueue = 1024
 // book: the queue is bounded (Submit blocks while it is full, or with Config.Reject returns
 // ErrFull), Submit after Shutdown returns ErrClosed instead of panicking, a panicking task
 // is recovered and reported while its worker lives on, and Shutdown honours its context.
+//
+// The queue is a ring under one mutex, which also guards whether the pool is closed and
+// which workers are parked: one lock per Submit and per task taken is the whole cost of a
+// hand-off, and no Submit can slip a task in after Shutdown has closed the queue.
 type Custom struct {
-	tasks   chan func()
+	mu      sync.Mutex
+	ring    []func()      // the queue: n tasks from head, wrapping; guarded by mu
+	head, n int           // guarded by mu
+	closed  bool          // guarded by mu: Shutdown has started
+	idle    int           // workers parked on wake that no token has been sent to; guarded by mu
+	blocked int           // Submits waiting for room; guarded by mu
+	wake    chan struct{} // a token wakes one parked worker; room for one per worker
+	room    chan struct{} // a token tells a blocked Submit that a task was taken
 	quit    chan struct{} // closed when Shutdown starts: wakes Submits blocked on a full queue
 	done    chan struct{} // closed when the last worker has returned
-	mu      sync.RWMutex  // Submit holds it to read, so Shutdown's close of tasks never meets a send
-	closed  bool          // guarded by mu
+	workers int           // workers not yet returned; guarded by mu
 	stop    sync.Once
-	reject  bool         // Submit returns ErrFull rather than wait for room
-	running atomic.Int32 // workers not yet returned
+	reject  bool // Submit returns ErrFull rather than wait for room
 	log     *slog.Logger
 	debug   bool // log the book's worker messages
 	onPanic func(worker int, v any, stack []byte)
@@ -62,11 +70,14 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 		cfg.Queue = DefaultQueue
 	}
 	p := &Custom{
-		tasks:  make(chan func(), cfg.Queue),
-		quit:   make(chan struct{}),
-		done:   make(chan struct{}),
-		reject: cfg.Reject,
-		log:    slog.Default(),
+		ring:    make([]func(), cfg.Queue),
+		wake:    make(chan struct{}, cfg.Workers),
+		room:    make(chan struct{}, 1),
+		quit:    make(chan struct{}),
+		done:    make(chan struct{}),
+		workers: cfg.Workers,
+		reject:  cfg.Reject,
+		log:     slog.Default(),
 	}
 	for _, o := range opts {
 		o(p)
@@ -77,17 +88,17 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 			p.log.Error("task panicked", "worker", worker, "panic", v, "stack", string(stack))
 		}
 	}
-	p.running.Store(int32(cfg.Workers))
 	for id := range cfg.Workers {
 		go p.work(id)
 	}
 	return p, nil
 }
 
-// work is worker id's loop. It is the one place a worker ends: when tasks is closed and empty.
-// A task that calls runtime.Goexit ends the goroutine instead, running only deferred calls:
-// then a new goroutine takes over as worker id, so that the queue is still drained and the
-// worker is still counted out once (pond #135 is the same bug in another pool).
+// work is worker id's loop. It is the one place a worker ends: when the pool is closed and
+// its queue empty. A task that calls runtime.Goexit ends the goroutine instead, running only
+// deferred calls: then a new goroutine takes over as worker id, so that the queue is still
+// drained and the worker is still counted out once (pond #135 is the same bug in another
+// pool).
 func (p *Custom) work(id int) {
 	closed := false
 	defer func() {
@@ -101,27 +112,65 @@ func (p *Custom) work(id int) {
 	if p.debug {
 		p.log.Debug(fmt.Sprintf("shutting down worker %d", id))
 	}
-	if p.running.Add(-1) == 0 {
+	p.mu.Lock()
+	p.workers--
+	last := p.workers == 0
+	p.mu.Unlock()
+	if last {
 		close(p.done)
 	}
 }
 
-// drain runs tasks until tasks is closed and empty, and then returns true. A task that
-// panics ends it early, reported, with false, and work calls it again: the recover is set
-// up once per drain rather than once per task (BenchmarkThroughput/work=noop).
+// drain runs tasks until the pool is closed and its queue empty, and then returns true. A
+// task that panics ends it early, reported, with false, and work calls it again: the recover
+// is set up once per drain rather than once per task (BenchmarkThroughput/work=noop).
 func (p *Custom) drain(id int) (closed bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			p.onPanic(id, v, debug.Stack())
 		}
 	}()
-	for task := range p.tasks {
+	for {
+		task := p.take()
+		if task == nil {
+			return true
+		}
 		if p.debug {
 			p.log.Debug(fmt.Sprintf("worker %d got a job; executing", id))
 		}
 		task()
 	}
-	return true
+}
+
+// take returns the next task, parking until there is one; nil once the pool is closed and
+// its queue empty.
+func (p *Custom) take() func() {
+	p.mu.Lock()
+	for p.n == 0 {
+		if p.closed {
+			p.mu.Unlock()
+			return nil
+		}
+		p.idle++
+		p.mu.Unlock()
+		<-p.wake
+		p.mu.Lock()
+	}
+	task := p.ring[p.head]
+	p.ring[p.head] = nil // so that the task can be collected once it has run
+	p.head++
+	if p.head == len(p.ring) {
+		p.head = 0
+	}
+	p.n--
+	if p.blocked > 0 {
+		select {
+		case p.room <- struct{}{}:
+		default: // a token is already waiting for a blocked Submit
+		}
+	}
+	p.mu.Unlock()
+	return task
 }
 
 // Submit queues task for a worker. It blocks while the queue is full, until a worker takes
@@ -130,27 +179,47 @@ func (p *Custom) drain(id int) (closed bool) {
 // ErrClosed once Shutdown has started; a task for which Submit returned nil will run, even
 // if Shutdown starts right after.
 func (p *Custom) Submit(task func()) error {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
+	p.mu.Lock()
+	for p.n == len(p.ring) && !p.closed {
+		if p.reject {
+			p.mu.Unlock()
+			return ErrFull
+		}
+		p.blocked++
+		p.mu.Unlock()
+		select {
+		case <-p.room:
+		case <-p.quit:
+		}
+		p.mu.Lock()
+		p.blocked--
+	}
 	if p.closed {
+		p.mu.Unlock()
 		return ErrClosed
 	}
-	// A send that need not wait costs what the chan floor does; a select that can also
-	// take quit costs more, so it is kept for a full queue (BenchmarkThroughput/work=noop).
-	select {
-	case p.tasks <- task:
-		return nil
-	default:
+	i := p.head + p.n
+	if i >= len(p.ring) {
+		i -= len(p.ring)
 	}
-	if p.reject {
-		return ErrFull
+	p.ring[i] = task
+	p.n++
+	wake := p.idle > 0
+	if wake {
+		p.idle--
 	}
-	select {
-	case p.tasks <- task:
-		return nil
-	case <-p.quit:
-		return ErrClosed
+	pass := p.blocked > 0 && p.n < len(p.ring) // another blocked Submit has room too
+	p.mu.Unlock()
+	if wake {
+		p.wake <- struct{}{} // never blocks: there is room for a token per worker
 	}
+	if pass {
+		select {
+		case p.room <- struct{}{}:
+		default:
+		}
+	}
+	return nil
 }
 
 // Shutdown stops intake, then waits until the workers have run every queued task and
@@ -158,15 +227,15 @@ func (p *Custom) Submit(task func()) error {
 // on draining in the background. Calling it again is safe: it waits the same way.
 func (p *Custom) Shutdown(ctx context.Context) error {
 	p.stop.Do(func() {
+		p.mu.Lock()
+		p.closed = true
+		idle := p.idle
+		p.idle = 0
+		p.mu.Unlock()
+		for range idle {
+			p.wake <- struct{}{}
+		}
 		close(p.quit)
-		// Waiting for the lock waits only for Submits in flight, which quit releases;
-		// it runs apart so that ctx bounds Shutdown even then.
-		go func() {
-			p.mu.Lock()
-			defer p.mu.Unlock()
-			p.closed = true
-			close(p.tasks)
-		}()
 	})
 	return waitDone(ctx, p.done)
 }
