@@ -2,6 +2,7 @@ package pools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -17,13 +18,15 @@ const DefaultQueue = 1024
 // As in the book, numbered workers take jobs from one shared queue, and shutting down
 // closes the queue and joins every worker, so whatever was queued still runs. Beyond the
 // book: the queue is bounded (Submit blocks while it is full, or with Config.Reject returns
-// ErrFull), Submit after Shutdown returns ErrClosed instead of panicking, a panicking task
-// is recovered and reported while its worker lives on, and Shutdown honours its context.
+// ErrFull; SubmitContext gives up when its ctx is done), Submit after Shutdown returns
+// ErrClosed instead of panicking, a panicking task is recovered and reported while its
+// worker lives on, Shutdown honours its context, Stats counts tasks, and a Group waits for
+// a set of tasks and keeps their first error (Map on top of it collects results).
 //
-// The queue is a ring under one mutex, which also guards whether the pool is closed and
-// which workers are parked: one lock per Submit, and one per few tasks a worker takes, is
-// the whole cost of a hand-off, and no Submit can slip a task in after Shutdown has closed
-// the queue.
+// The queue is a ring under one mutex, which also guards whether the pool is closed, which
+// workers are parked and the counts: one lock per Submit, and one per few tasks a worker
+// takes, is the whole cost of a hand-off, and no Submit can slip a task in after Shutdown
+// has closed the queue.
 type Custom struct {
 	mu      sync.Mutex
 	ring    []func()      // the queue: n tasks from head, wrapping; guarded by mu
@@ -37,6 +40,7 @@ type Custom struct {
 	done    chan struct{} // closed when the last worker has returned
 	workers int           // workers not yet returned; guarded by mu
 	size    int           // Config.Workers
+	stats   Stats         // Running, Completed, Rejected and Panicked; guarded by mu
 	stop    sync.Once
 	reject  bool // Submit returns ErrFull rather than wait for room
 	log     *slog.Logger
@@ -97,8 +101,18 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 	return p, nil
 }
 
-// A worker is one of the pool's numbered workers: its id and the tasks it has taken from
-// the queue and not yet run. It outlives its goroutine when a task calls runtime.Goexit.
+// MustCustom is NewCustom for a Config written in the source: it panics where NewCustom
+// returns an error, as regexp.MustCompile does.
+func MustCustom(cfg Config, opts ...CustomOption) *Custom {
+	p, err := NewCustom(cfg, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// A worker is one of the pool's numbered workers and the tasks it has taken from the queue.
+// It outlives its goroutine when a task calls runtime.Goexit.
 type worker struct {
 	id    int
 	batch []func() // taken tasks; batch[next:] have not run yet
@@ -106,11 +120,9 @@ type worker struct {
 	buf   [maxBatch]func()
 }
 
-// maxBatch is the most tasks a worker takes from the queue at once. Taking several per lock
-// spares the lock's cache line a trip between cores per task (BenchmarkThroughput/work=noop:
-// 8 costs about 30% less per task than 1, and more gains little); a task that runs long
-// holds up at most maxBatch-1 others behind it, and only while the queue is longer than
-// twice the workers (BenchmarkThroughput/work=mixed, p99-wait-ns).
+// maxBatch is the most tasks a worker takes at once: per lock, 8 cost about 30% less each
+// than 1 on BenchmarkThroughput/work=noop, and more gain little; a task that runs long holds
+// up at most 7 behind it, and only while the queue is longer than twice the workers.
 const maxBatch = 8
 
 // work is worker w's loop. It is the one place a worker ends: when the pool is closed and
@@ -141,11 +153,14 @@ func (p *Custom) work(w *worker) {
 }
 
 // drain runs tasks until the pool is closed and its queue empty, and then returns true. A
-// task that panics ends it early, reported, with false, and work calls it again: the recover
-// is set up once per drain rather than once per task (BenchmarkThroughput/work=noop).
+// task that panics ends it early, reported, with false, and work calls it again: so the
+// recover is set up once per drain, not per task.
 func (p *Custom) drain(w *worker) (closed bool) {
 	defer func() {
 		if v := recover(); v != nil {
+			p.mu.Lock()
+			p.stats.Panicked++
+			p.mu.Unlock()
 			p.onPanic(w.id, v, debug.Stack())
 		}
 	}()
@@ -166,9 +181,13 @@ func (p *Custom) drain(w *worker) (closed bool) {
 }
 
 // take moves the next tasks from the queue to w's batch, parking until there is one; false
-// once the pool is closed and its queue empty.
+// once the pool is closed and its queue empty. It counts the batch before, which w has run,
+// as completed: counting per batch under the lock take holds anyway costs nothing per task.
 func (p *Custom) take(w *worker) bool {
 	p.mu.Lock()
+	p.stats.Running -= len(w.batch)
+	p.stats.Completed += uint64(len(w.batch))
+	w.batch = nil
 	for p.n == 0 {
 		if p.closed {
 			p.mu.Unlock()
@@ -193,6 +212,7 @@ func (p *Custom) take(w *worker) bool {
 		p.head -= len(p.ring)
 	}
 	p.n -= k
+	p.stats.Running += k
 	if p.blocked > 0 {
 		select {
 		case p.room <- struct{}{}:
@@ -209,9 +229,24 @@ func (p *Custom) take(w *worker) bool {
 // ErrClosed once Shutdown has started; a task for which Submit returned nil will run, even
 // if Shutdown starts right after.
 func (p *Custom) Submit(task func()) error {
+	return p.submit(context.Background(), task)
+}
+
+// SubmitContext is Submit that waits for room only until ctx is done, and then returns
+// ctx's error with task not queued; it does so at once if ctx is done when it is called.
+func (p *Custom) SubmitContext(ctx context.Context, task func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return p.submit(ctx, task)
+}
+
+// submit is SubmitContext without the first look at ctx, which Submit does not need.
+func (p *Custom) submit(ctx context.Context, task func()) error {
 	p.mu.Lock()
 	for p.n == len(p.ring) && !p.closed {
 		if p.reject {
+			p.stats.Rejected++
 			p.mu.Unlock()
 			return ErrFull
 		}
@@ -220,6 +255,11 @@ func (p *Custom) Submit(task func()) error {
 		select {
 		case <-p.room:
 		case <-p.quit:
+		case <-ctx.Done(): // nil, which never fires, for context.Background()
+			p.mu.Lock()
+			p.blocked--
+			p.mu.Unlock()
+			return ctx.Err()
 		}
 		p.mu.Lock()
 		p.blocked--
@@ -252,9 +292,30 @@ func (p *Custom) Submit(task func()) error {
 	return nil
 }
 
+// Stats counts a Custom pool's tasks. A worker takes up to 8 tasks at once while the queue
+// is longer than twice the workers: they count as running until it has run them all.
+type Stats struct {
+	Queued    int    // tasks in the queue, which no worker has taken yet
+	Running   int    // tasks workers have taken and not finished
+	Completed uint64 // tasks that have finished, by returning, panicking or runtime.Goexit
+	Rejected  uint64 // Submits that returned ErrFull
+	Panicked  uint64 // tasks that panicked
+}
+
+// Stats returns the pool's counts as they are now. Once Shutdown has returned nil they
+// are final: Queued and Running are 0 and Completed counts every task Submit accepted.
+func (p *Custom) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.stats
+	s.Queued = p.n
+	return s
+}
+
 // Shutdown stops intake, then waits until the workers have run every queued task and
 // returned, or until ctx is done, in which case it returns ctx's error and the workers go
-// on draining in the background. Calling it again is safe: it waits the same way.
+// on draining in the background; with a ctx that is never done it returns nil. Calling it
+// again is safe: it waits the same way.
 func (p *Custom) Shutdown(ctx context.Context) error {
 	p.stop.Do(func() {
 		p.mu.Lock()
@@ -268,4 +329,69 @@ func (p *Custom) Shutdown(ctx context.Context) error {
 		close(p.quit)
 	})
 	return waitDone(ctx, p.done)
+}
+
+// ErrPanicked is matched by the error a Group keeps for a task that panicked.
+var ErrPanicked = errors.New("pools: task panicked")
+
+// A Group is a set of tasks on a Custom pool that can be waited for together, with the
+// first error among them. Custom.Group makes one.
+type Group struct {
+	p    *Custom
+	wg   sync.WaitGroup
+	once sync.Once
+	err  error // the first error, set once
+}
+
+// Group returns an empty group of tasks on p.
+func (p *Custom) Group() *Group { return &Group{p: p} }
+
+// Go submits task to the group's pool, blocking as Submit does while the queue is full. An
+// error from Submit (ErrClosed, or ErrFull with Config.Reject) is kept as task's own error
+// would be, and task does not run. A task that panics fails the group with an error that
+// matches ErrPanicked; the pool recovers and reports the panic as for any task.
+func (g *Group) Go(task func() error) {
+	g.wg.Add(1)
+	err := g.p.Submit(func() {
+		defer g.wg.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				g.fail(fmt.Errorf("%w: %v", ErrPanicked, v))
+				panic(v) // for the pool to count and report, as from any task
+			}
+		}()
+		if err := task(); err != nil {
+			g.fail(err)
+		}
+	})
+	if err != nil {
+		g.fail(err)
+		g.wg.Done()
+	}
+}
+
+func (g *Group) fail(err error) { g.once.Do(func() { g.err = err }) }
+
+// Wait blocks until every task of the group has finished, and returns the first error one
+// of them returned, or nil.
+func (g *Group) Wait() error {
+	g.wg.Wait()
+	return g.err
+}
+
+// Map runs f on each of in as tasks of one group on p, and returns their results in the
+// order of in, or the first error once every call has returned.
+func Map[T, R any](p *Custom, in []T, f func(T) (R, error)) ([]R, error) {
+	out := make([]R, len(in))
+	g := p.Group()
+	for i, v := range in {
+		g.Go(func() (err error) {
+			out[i], err = f(v)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
