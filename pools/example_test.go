@@ -33,6 +33,41 @@ func ExampleCustom() {
 	// after shutdown: pools: executor is shut down
 }
 
+// ExampleCustom_Group waits for a group of tasks and learns the first error among them.
+func ExampleCustom_Group() {
+	p := pools.MustCustom(pools.Config{Workers: 2})
+	defer p.Shutdown(context.Background())
+	g := p.Group()
+	for _, name := range []string{"a.txt", "b.txt", "c.txt"} {
+		g.Go(func() error {
+			if name == "b.txt" {
+				return fmt.Errorf("%s: not found", name)
+			}
+			return nil
+		})
+	}
+	fmt.Println("wait:", g.Wait())
+	// Output: wait: b.txt: not found
+}
+
+// ExampleCustom_SubmitContext gives up on a full pool when its context is done.
+func ExampleCustom_SubmitContext() {
+	p := pools.MustCustom(pools.Config{Workers: 1, Queue: 1})
+	started, release := make(chan struct{}), make(chan struct{})
+	p.Submit(func() { close(started); <-release }) // the worker is stuck
+	<-started
+	p.Submit(func() {}) // the queue is full
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	fmt.Println("submit:", p.SubmitContext(ctx, func() {}))
+	close(release)
+	p.Shutdown(context.Background())
+	fmt.Printf("%+v\n", p.Stats())
+	// Output:
+	// submit: context deadline exceeded
+	// {Queued:0 Running:0 Completed:2 Rejected:0 Panicked:0}
+}
+
 // ExampleNewBook prints the book's messages, as the chapter's server does. Where each
 // worker's "disconnected" falls among the joins varies from run to run, as in the book.
 func ExampleNewBook() {

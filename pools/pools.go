@@ -91,7 +91,7 @@ func adapters() []adapter {
 	return []adapter{
 		{Info{Name: "custom", Deadline: DeadlineLibrary, Module: "poolbench", Submit: "Custom.Submit", Shutdown: "Custom.Shutdown", Source: "custom.go",
 			Queue:  fmt.Sprintf("bounded, Submit blocks when full; 0 means %d", DefaultQueue),
-			Reject: "Custom.Submit, a send that does not wait"},
+			Reject: "Custom.Submit, which returns ErrFull on a full queue"},
 			(*Custom)(nil), func(c Config) (Executor, error) { return NewCustom(c) }},
 		{Info{Name: "ants", Deadline: DeadlineLibrary, Module: "github.com/panjf2000/ants/v2", Submit: "Pool.Submit", Shutdown: "Pool.ReleaseContext(ctx)", Source: "ants.go",
 			Queue:  "none: Submit blocks until a worker is free; Queue is ignored",
