@@ -250,9 +250,6 @@ func TestProbeCustomBest(t *testing.T) {
 	gaps := map[string]string{
 		"nested": "with 1 worker, a task that waits for a task it submitted holds the only worker " +
 			"while the inner task waits in the queue (pools/custom.go, Custom.work)",
-		"goexit": "a task that calls runtime.Goexit ends its worker's goroutine: drain's deferred recover " +
-			"sees nil and work's running.Add(-1) never runs (pools/custom.go, Custom.work), so with 1 worker " +
-			"nothing takes the queue and Shutdown waits for a worker that is gone",
 	}
 	for _, id := range Probes() {
 		t.Run(id, func(t *testing.T) {
