@@ -318,8 +318,10 @@ func TestRunAtEachGOMAXPROCS(t *testing.T) {
 		if c.Workers != c.Procs || c.NsPerTask.N < stats.MinSamples {
 			t.Errorf("cell %+v; want GOMAXPROCS workers and %d samples", c, stats.MinSamples)
 		}
-		// custom starts its Workers in New and no more: its own, not the process's.
-		if c.Pool == "custom" && (c.PeakGoroutines.Median != float64(c.Workers) || c.MaxGoroutines != c.Workers) {
+		// custom starts its Workers in New and no more: its own, not the process's. The
+		// median is asserted, not the max: one sample can also see goroutines that an
+		// executor built before it started and that had not yet ended.
+		if c.Pool == "custom" && c.PeakGoroutines.Median != float64(c.Workers) {
 			t.Errorf("custom at GOMAXPROCS %d, sub=%d: peak goroutines %v, max %d; want %d, its workers", c.Procs, c.Sub, c.PeakGoroutines, c.MaxGoroutines, c.Workers)
 		}
 		rows[c.Procs]++
