@@ -235,9 +235,9 @@ func TestPeakGoroutines(t *testing.T) {
 		sub      int
 		min, max int
 	}{
-		{"custom", 4, 1, 4, 4},             // its workers, started by New
-		{"custom", 4, 16, 4, 4},            // the 16 submitters are not its own
-		{FloorChan, 3, 8, 3, 3},            // the floor's workers
+		{"custom", 4, 1, 4, 4},  // its workers, started by New
+		{"custom", 4, 16, 4, 4}, // the 16 submitters are not its own
+		{FloorChan, 3, 8, 3, 3}, // the floor's workers
 		// One per task in flight, however many Workers says; a task's goroutine counts until
 		// it has ended, which can be after its batch is over, so two batches may overlap.
 		{"goroutines", 2, 1, 1, 2 * BatchSize},
