@@ -115,9 +115,18 @@ func (s *schedule) step(k int, name string) string {
 // opts.Pools and the floors, then each executor's lifecycle cost; last, at the current
 // GOMAXPROCS, the memory each executor holds with tasks pending. GOMAXPROCS is restored
 // before Run returns.
+//
+// With opts.Quick the workloads run with GOMAXPROCS-sized pools only: the LargePool rows,
+// whose executors take milliseconds to build, are the full study's.
 func Run(ctx context.Context, opts study.Options) (*results.Throughput, error) {
 	cal := Calibrate()
-	return run(ctx, opts, planThroughput(opts), cal, Workloads(cal))
+	ws := Workloads(cal)
+	if opts.Quick {
+		for i := range ws {
+			ws[i].Fixed = slices.DeleteFunc(slices.Clone(ws[i].Fixed), func(n int) bool { return n == LargePool })
+		}
+	}
+	return run(ctx, opts, planThroughput(opts), cal, ws)
 }
 
 // run is Run with its plan and workloads given.
