@@ -29,18 +29,17 @@ const DefaultQueue = 1024
 // has closed the queue.
 type Custom struct {
 	mu      sync.Mutex
-	ring    []func()      // the queue: n tasks from head, wrapping; guarded by mu
-	head, n int           // guarded by mu
-	closed  bool          // guarded by mu: Shutdown has started
-	idle    int           // workers parked on wake that no token has been sent to; guarded by mu
-	blocked int           // Submits waiting for room; guarded by mu
-	wake    chan struct{} // a token wakes one parked worker; room for one per worker
-	room    chan struct{} // a token tells a blocked Submit that a task was taken
-	quit    chan struct{} // closed when Shutdown starts: wakes Submits blocked on a full queue
-	done    chan struct{} // closed when the last worker has returned
-	workers int           // workers not yet returned; guarded by mu
-	size    int           // Config.Workers
-	stats   Stats         // Running, Completed, Rejected and Panicked; guarded by mu
+	ring    []func()       // the queue: n tasks from head, wrapping; guarded by mu
+	head, n int            // guarded by mu
+	closed  bool           // guarded by mu: Shutdown has started
+	idle    []*worker      // parked workers, the last parked last; guarded by mu
+	blocked int            // Submits waiting for room; guarded by mu
+	room    chan struct{}  // a token tells a blocked Submit that a task was taken
+	quit    chan struct{}  // closed when Shutdown starts: wakes Submits blocked on a full queue
+	done    chan struct{}  // closed when the last worker has returned
+	exit    sync.WaitGroup // one count per worker that has not returned
+	size    int            // Config.Workers
+	stats   Stats          // Running, Completed, Rejected and Panicked; guarded by mu
 	stop    sync.Once
 	reject  bool // Submit returns ErrFull rather than wait for room
 	log     *slog.Logger
@@ -76,15 +75,14 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 		cfg.Queue = DefaultQueue
 	}
 	p := &Custom{
-		ring:    make([]func(), cfg.Queue),
-		wake:    make(chan struct{}, cfg.Workers),
-		room:    make(chan struct{}, 1),
-		quit:    make(chan struct{}),
-		done:    make(chan struct{}),
-		workers: cfg.Workers,
-		size:    cfg.Workers,
-		reject:  cfg.Reject,
-		log:     slog.Default(),
+		ring:   make([]func(), cfg.Queue),
+		idle:   make([]*worker, 0, cfg.Workers),
+		room:   make(chan struct{}, 1),
+		quit:   make(chan struct{}),
+		done:   make(chan struct{}),
+		size:   cfg.Workers,
+		reject: cfg.Reject,
+		log:    slog.Default(),
 	}
 	for _, o := range opts {
 		o(p)
@@ -95,8 +93,9 @@ func NewCustom(cfg Config, opts ...CustomOption) (*Custom, error) {
 			p.log.Error("task panicked", "worker", worker, "panic", v, "stack", string(stack))
 		}
 	}
+	p.exit.Add(cfg.Workers)
 	for id := range cfg.Workers {
-		go p.work(&worker{id: id})
+		go p.work(&worker{id: id, wake: make(chan struct{}, 1)})
 	}
 	return p, nil
 }
@@ -118,6 +117,7 @@ type worker struct {
 	batch []func() // taken tasks; batch[next:] have not run yet
 	next  int
 	buf   [maxBatch]func()
+	wake  chan struct{} // wakes the worker when parked, with a task in batch or none at Shutdown
 }
 
 // maxBatch is the most tasks a worker takes at once: per lock, 8 cost about 30% less each
@@ -125,11 +125,10 @@ type worker struct {
 // up at most 7 behind it, and only while the queue is longer than twice the workers.
 const maxBatch = 8
 
-// work is worker w's loop. It is the one place a worker ends: when the pool is closed and
-// its queue empty. A task that calls runtime.Goexit ends the goroutine instead, running only
-// deferred calls: then a new goroutine takes over as the same worker, with the tasks it had
-// taken, so that the queue is still drained and the worker is still counted out once (pond
-// #135 is the same bug in another pool).
+// work is worker w's loop, and the one place a worker ends: when the pool is closed and its
+// queue empty. A task that calls runtime.Goexit ends the goroutine instead, running only
+// deferred calls: then a new goroutine takes over as w, with the tasks w had taken, so the
+// queue is still drained and w counted out once (pond #135 was this bug in pond v2).
 func (p *Custom) work(w *worker) {
 	closed := false
 	defer func() {
@@ -143,13 +142,7 @@ func (p *Custom) work(w *worker) {
 	if p.debug {
 		p.log.Debug(fmt.Sprintf("shutting down worker %d", w.id))
 	}
-	p.mu.Lock()
-	p.workers--
-	last := p.workers == 0
-	p.mu.Unlock()
-	if last {
-		close(p.done)
-	}
+	p.exit.Done()
 }
 
 // drain runs tasks until the pool is closed and its queue empty, and then returns true. A
@@ -193,9 +186,11 @@ func (p *Custom) take(w *worker) bool {
 			p.mu.Unlock()
 			return false
 		}
-		p.idle++
+		p.idle = append(p.idle, w)
 		p.mu.Unlock()
-		<-p.wake
+		if <-w.wake; len(w.batch) > 0 {
+			return true // handed a task by Submit
+		}
 		p.mu.Lock()
 	}
 	// A fair share of the queue, so that near its end every worker still gets some.
@@ -213,21 +208,26 @@ func (p *Custom) take(w *worker) bool {
 	}
 	p.n -= k
 	p.stats.Running += k
-	if p.blocked > 0 {
-		select {
-		case p.room <- struct{}{}:
-		default: // a token is already waiting for a blocked Submit
-		}
-	}
+	p.signalRoom()
 	p.mu.Unlock()
 	return true
 }
 
-// Submit queues task for a worker. It blocks while the queue is full, until a worker takes
-// a task or Shutdown starts; built with Config.Reject, it returns ErrFull at once instead.
-// The queue is full when it holds Queue tasks that no worker has taken yet. Submit returns
-// ErrClosed once Shutdown has started; a task for which Submit returned nil will run, even
-// if Shutdown starts right after.
+// signalRoom, with mu held, leaves a blocked Submit a token if there is room; one at a
+// time, as the Submit that takes it calls signalRoom again.
+func (p *Custom) signalRoom() {
+	if p.blocked > 0 && p.n < len(p.ring) {
+		select {
+		case p.room <- struct{}{}:
+		default: // a token is already waiting
+		}
+	}
+}
+
+// Submit queues task for a worker. While the queue is full (Queue tasks no worker has taken)
+// it blocks until a worker takes one or Shutdown starts; with Config.Reject it returns
+// ErrFull at once instead. Once Shutdown has started it returns ErrClosed; a task for which
+// it returned nil will run, even if Shutdown starts right after.
 func (p *Custom) Submit(task func()) error {
 	return p.submit(context.Background(), task)
 }
@@ -268,27 +268,26 @@ func (p *Custom) submit(ctx context.Context, task func()) error {
 		p.mu.Unlock()
 		return ErrClosed
 	}
+	if len(p.idle) > 0 {
+		// The queue is empty, as workers park only then: hand task to the worker parked
+		// last, which spares it a lock to take the task and keeps the queue in order.
+		w := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		w.buf[0] = task
+		w.batch, w.next = w.buf[:1], 0
+		p.stats.Running++
+		p.mu.Unlock()
+		w.wake <- struct{}{} // never blocks: a parked worker has one token at most
+		return nil
+	}
 	i := p.head + p.n
 	if i >= len(p.ring) {
 		i -= len(p.ring)
 	}
 	p.ring[i] = task
 	p.n++
-	wake := p.idle > 0
-	if wake {
-		p.idle--
-	}
-	pass := p.blocked > 0 && p.n < len(p.ring) // another blocked Submit has room too
+	p.signalRoom()
 	p.mu.Unlock()
-	if wake {
-		p.wake <- struct{}{} // never blocks: there is room for a token per worker
-	}
-	if pass {
-		select {
-		case p.room <- struct{}{}:
-		default:
-		}
-	}
 	return nil
 }
 
@@ -321,12 +320,14 @@ func (p *Custom) Shutdown(ctx context.Context) error {
 		p.mu.Lock()
 		p.closed = true
 		idle := p.idle
-		p.idle = 0
+		p.idle = nil
 		p.mu.Unlock()
-		for range idle {
-			p.wake <- struct{}{}
+		for _, w := range idle {
+			w.wake <- struct{}{}
 		}
 		close(p.quit)
+		// Ends when the last worker does, which may be after Shutdown has returned.
+		go func() { p.exit.Wait(); close(p.done) }()
 	})
 	return waitDone(ctx, p.done)
 }

@@ -475,3 +475,28 @@ func errorOrNil(s string) error {
 	}
 	return errors.New(s)
 }
+
+// TestCustomRunsInOrder: one worker runs tasks in the order Submit took them, whether it was
+// parked and handed a task, or took a batch from the queue.
+func TestCustomRunsInOrder(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	p := newCustom(t, pools.Config{Workers: 1, Queue: 16})
+	var got []int
+	for i := range 100 {
+		if i%10 == 0 {
+			time.Sleep(time.Millisecond) // let the worker run dry and park
+		}
+		if err := p.Submit(func() { got = append(got, i) }); err != nil {
+			t.Fatalf("Submit(%d) = %v", i, err)
+		}
+	}
+	shutdown(t, p)
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("task %d ran as number %d; want them in order (%v)", v, i, got)
+		}
+	}
+	if len(got) != 100 {
+		t.Errorf("%d of 100 tasks ran", len(got))
+	}
+}
