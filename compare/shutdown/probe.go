@@ -669,7 +669,7 @@ func probeLeak(newExec NewExecutor) (Observation, error) {
 // and returns how many more there are, with the new ones' creators.
 func leakAfter(newExec NewExecutor, missed bool) (Observation, error) {
 	before := runtime.NumGoroutine()
-	creators := goroutineCreators()
+	existing := goroutineCreators()
 	ex, err := newExec(pools.Config{Workers: 4})
 	if err != nil {
 		return Observation{}, err
@@ -699,26 +699,27 @@ func leakAfter(newExec NewExecutor, missed bool) (Observation, error) {
 		return Observation{Detail: fmt.Sprintf("%d goroutines before New, %d after Shutdown", before, after) + note}, nil
 	}
 	var added []string
-	for _, c := range goroutineCreators() {
-		if i := slices.Index(creators, c); i >= 0 {
-			creators = slices.Delete(creators, i, i+1)
-			continue
+	for id, c := range goroutineCreators() {
+		if _, ok := existing[id]; !ok {
+			added = append(added, c)
 		}
-		added = append(added, c)
 	}
+	slices.Sort(added)
 	return Observation{N: after - before,
 		Detail: fmt.Sprintf("%d goroutines before New, %d 1s after Shutdown; new ones: %s",
 			before, after, strings.Join(added, "; ")) + note}, nil
 }
 
-// goroutineCreators lists, for every goroutine, the function it is in with where it waits,
-// and where it was created, from runtime.Stack.
-func goroutineCreators() []string {
+// goroutineCreators describes every goroutine, by its id, with the function it is in and
+// where it waits, and where it was created, from runtime.Stack. New goroutines are told by
+// their ids: a goroutine that was there before may wait elsewhere now (a library's ticker).
+func goroutineCreators() map[string]string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
-	var out []string
+	out := map[string]string{}
 	for g := range strings.SplitSeq(strings.TrimSpace(string(buf)), "\n\n") {
 		lines := strings.Split(g, "\n")
+		id, _, _ := strings.Cut(lines[0], " [") // "goroutine 18 [chan receive]:"
 		if len(lines) < 3 {
 			continue
 		}
@@ -727,7 +728,7 @@ func goroutineCreators() []string {
 		if strings.HasPrefix(entry, "created by ") {
 			entry += " at " + location(lines[len(lines)-1])
 		}
-		out = append(out, top+" ("+entry+")")
+		out[id] = top + " (" + entry + ")"
 	}
 	return out
 }
