@@ -500,3 +500,43 @@ func TestCustomRunsInOrder(t *testing.T) {
 		t.Errorf("%d of 100 tasks ran", len(got))
 	}
 }
+
+// TestCustomWakesEnoughWorkers: the pool wakes parked workers at most GOMAXPROCS at a time,
+// each passing the wake on, so tasks submitted faster than workers wake must still bring
+// in every worker they need: n tasks that each wait for all the others run at once on n
+// workers, whatever GOMAXPROCS, from a single submitter or many.
+func TestCustomWakesEnoughWorkers(t *testing.T) {
+	for _, procs := range []int{1, 2, 4} {
+		for _, sub := range []int{1, 8} {
+			t.Run(fmt.Sprintf("gomaxprocs=%d/sub=%d", procs, sub), func(t *testing.T) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				synctest.Test(t, func(t *testing.T) {
+					const n = 64
+					p := newCustom(t, pools.Config{Workers: n})
+					synctest.Wait() // every worker parked
+					var started sync.WaitGroup
+					started.Add(n)
+					release := make(chan struct{})
+					var wg sync.WaitGroup
+					for s := range sub {
+						wg.Go(func() {
+							for range n / sub {
+								if err := p.Submit(func() { started.Done(); <-release }); err != nil {
+									t.Errorf("submitter %d: Submit() = %v", s, err)
+								}
+							}
+						})
+					}
+					wg.Wait()
+					synctest.Wait()
+					if s := p.Stats(); s.Running != n || s.Queued != 0 {
+						t.Errorf("with %d tasks that block submitted: Stats() = %+v; want all %d running, none queued", n, s, n)
+					}
+					close(release)
+					started.Wait()
+					shutdown(t, p)
+				})
+			})
+		}
+	}
+}
