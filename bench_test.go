@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -20,22 +21,26 @@ import (
 // B/task; over one task in throughput.SampleEvery (sampled in the same run, which costs a
 // few ns per task), p99-submit-ns (time in Submit) and p99-wait-ns (Submit's return to the
 // task's start); and peak-goroutines, the executor's own. -cpu runs it at each GOMAXPROCS,
-// with the GOMAXPROCS-sized pools sized to match.
+// with the GOMAXPROCS-sized pools (workers=procs) sized to match.
 //
 //	go test -run '^$' -bench Throughput -count 6 > new.txt
-//	go tool benchstat -col /pool -row /work,/workers,/sub new.txt
+//	go tool benchstat -col /pool -row /work,/workers,/sub,/gomaxprocs new.txt
 func BenchmarkThroughput(b *testing.B) {
 	cal := throughput.Calibrate()
-	procs := runtime.GOMAXPROCS(0)
 	for _, w := range throughput.Workloads(cal) {
 		b.Run("work="+w.Name, func(b *testing.B) {
-			for _, workers := range w.Sizes(procs) {
-				b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			sizes := w.Fixed // 0 stands for GOMAXPROCS
+			if w.PerProc {
+				sizes = append([]int{0}, sizes...)
+			}
+			for _, size := range sizes {
+				b.Run(sizeName(size), func(b *testing.B) {
 					for _, sub := range throughput.Submitters() {
 						b.Run(fmt.Sprintf("sub=%d", sub), func(b *testing.B) {
-							for _, pool := range throughput.WithFloors(pools.Names(), workers) {
+							for _, pool := range throughput.WithFloors(pools.Names(), max(size, 1)) {
 								b.Run("pool="+pool, func(b *testing.B) {
-									if w.Name == "cpu" && sub == 1 && workers == procs && pool == throughput.FloorStatic {
+									workers := poolSize(size)
+									if w.Name == "cpu" && sub == 1 && size == 0 && pool == throughput.FloorStatic {
 										// A parent's log is not printed without -v; a leaf's is, once per -count.
 										b.Logf("calibration: a cpu task is %d Spin rounds, median %.0f ns of %d (target %v); batch %d tasks; io workers %d",
 											cal.Rounds, cal.Task.Median, cal.Task.N, cal.Target, throughput.BatchSize, throughput.IOWorkers)
@@ -49,6 +54,23 @@ func BenchmarkThroughput(b *testing.B) {
 			}
 		})
 	}
+}
+
+// sizeName names a pool size in these benchmarks: 0 is workers=procs, GOMAXPROCS workers.
+func sizeName(size int) string {
+	if size == 0 {
+		return "workers=procs"
+	}
+	return "workers=" + strconv.Itoa(size)
+}
+
+// poolSize is the number of workers for a size named by sizeName. It is read in the leaf:
+// -cpu sets GOMAXPROCS there, and not in the parents, which run once.
+func poolSize(size int) int {
+	if size == 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return size
 }
 
 func benchBatches(b *testing.B, w throughput.Workload, workers, sub int, pool string) {
@@ -96,10 +118,11 @@ func benchBatches(b *testing.B, w throughput.Workload, workers, sub int, pool st
 //	go test -run '^$' -bench Lifecycle -count 6 > life.txt
 //	go tool benchstat -col /workers -row /pool life.txt
 func BenchmarkLifecycle(b *testing.B) {
-	for _, workers := range []int{runtime.GOMAXPROCS(0), throughput.LargePool} {
-		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+	for _, size := range []int{0, throughput.LargePool} {
+		b.Run(sizeName(size), func(b *testing.B) {
 			for _, pool := range pools.Names() {
 				b.Run("pool="+pool, func(b *testing.B) {
+					workers := poolSize(size)
 					ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 					defer cancel()
 					b.ReportAllocs()
