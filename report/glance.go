@@ -80,7 +80,8 @@ func dispatchColumns(t *results.Throughput, rules results.Rules) []glanceColumn 
 		if len(col.Values) == 0 {
 			continue
 		}
-		col.Note = fmt.Sprintf("dispatch, %d submitter%s: median ns/task of the `noop` workload (an empty task), from the throughput section", sub, plural(sub))
+		col.Note = fmt.Sprintf("dispatch, %d submitter%s: median ns/task of the `noop` workload (an empty task) at GOMAXPROCS %d, the run's first, with as many workers, from the throughput section",
+			sub, plural(sub), t.Procs[0])
 		if len(floors) > 0 {
 			col.Note += "; floors " + strings.Join(floors, ", ")
 		}
