@@ -29,11 +29,7 @@ func BenchmarkThroughput(b *testing.B) {
 	cal := throughput.Calibrate()
 	for _, w := range throughput.Workloads(cal) {
 		b.Run("work="+w.Name, func(b *testing.B) {
-			sizes := w.Fixed // 0 stands for GOMAXPROCS
-			if w.PerProc {
-				sizes = append([]int{0}, sizes...)
-			}
-			for _, size := range sizes {
+			for _, size := range w.Sizes(0) { // 0 stands for GOMAXPROCS, sized in the leaf
 				b.Run(sizeName(size), func(b *testing.B) {
 					for _, sub := range throughput.Submitters() {
 						b.Run(fmt.Sprintf("sub=%d", sub), func(b *testing.B) {

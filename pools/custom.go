@@ -121,7 +121,7 @@ type worker struct {
 
 // maxBatch is the most tasks a worker takes at once: per lock, 8 cost about 30% less each
 // than 1 on BenchmarkThroughput/work=noop, and more gain little; a task that runs long holds
-// up at most 7 behind it, and only while the queue is longer than twice the workers.
+// up at most 7 behind it, and only while more tasks are queued than there are workers.
 const maxBatch = 8
 
 // work is worker w's loop, which ends when the pool is closed and its queue empty. A task
@@ -293,7 +293,7 @@ func (p *Custom) SubmitContext(ctx context.Context, task func()) error {
 }
 
 // Stats counts a Custom pool's tasks. Tasks a worker has taken count as running until it
-// has run its whole batch (up to 8, while the queue is longer than twice the workers).
+// has run its whole batch (more than 1 only while more are queued than there are workers).
 type Stats struct {
 	Queued    int    // tasks in the queue, which no worker has taken yet
 	Running   int    // tasks workers have taken and not finished

@@ -477,7 +477,7 @@ func errorOrNil(s string) error {
 }
 
 // TestCustomRunsInOrder: one worker runs tasks in the order Submit took them, whether it was
-// parked and handed a task, or took a batch from the queue.
+// parked and woken for one task, or took a batch from the queue.
 func TestCustomRunsInOrder(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	p := newCustom(t, pools.Config{Workers: 1, Queue: 16})
